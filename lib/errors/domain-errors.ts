@@ -1,0 +1,170 @@
+import { toUpperSnake } from './reason-phrases';
+import type { FieldProblem } from './error-descriptor';
+
+/** Options every domain error takes besides its message and extra fields. */
+export interface DomainErrorOptions {
+  /** Overrides the code derived from the class name. */
+  code?: string;
+  /** The error this one wraps; logged, never sent. */
+  cause?: unknown;
+  /** Headers the response must carry. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Base of every error the library turns into an HTTP answer. Extend one of its subclasses
+ * (`NotFoundError`, `ConflictError`, ...) rather than this class: they carry the status, so a
+ * service throws a domain error and never thinks about HTTP.
+ *
+ * The `code` is the class name in UPPER_SNAKE without an `Error`/`Exception` suffix
+ * (`EmailTaken` → `EMAIL_TAKEN`) unless the class declares `static code = '...'`.
+ * `extras` become top-level members of the error body.
+ *
+ * @example
+ * export class EmailTaken extends ConflictError {
+ *   constructor(email: string) {
+ *     super(`A user with email ${email} already exists.`, { field: 'email' });
+ *   }
+ * }
+ */
+export abstract class DomainError extends Error {
+  /** The HTTP status this error answers with. */
+  abstract readonly status: number;
+  /** Machine-readable UPPER_SNAKE code. */
+  readonly code: string;
+  /** Extra top-level members of the error body, e.g. `{ field: 'email' }`. */
+  readonly extras: Record<string, unknown>;
+  /** Headers the response must carry. */
+  readonly headers?: Record<string, string>;
+  /** Field-level problems, when there are any. */
+  details?: FieldProblem[];
+
+  protected constructor(
+    message: string,
+    extras: Record<string, unknown> = {},
+    options: DomainErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.extras = extras;
+    this.headers = options.headers;
+    this.code = options.code ?? codeOf(new.target);
+  }
+}
+
+const codeCache = new WeakMap<object, string>();
+
+/** The code of an error class: its `static code`, else its name in UPPER_SNAKE. */
+function codeOf(errorClass: Function): string {
+  let code = codeCache.get(errorClass);
+  if (code === undefined) {
+    // Only the class's own `static code`: a subclass gets a code of its own name.
+    const declared = Object.hasOwn(errorClass, 'code')
+      ? (errorClass as unknown as { code?: unknown }).code
+      : undefined;
+    code =
+      typeof declared === 'string'
+        ? declared
+        : toUpperSnake(errorClass.name.replace(/(Error|Exception)$/, '')) || 'ERROR';
+    codeCache.set(errorClass, code);
+  }
+  return code;
+}
+
+/** 400: the request cannot be understood as sent. */
+export class BadRequestError extends DomainError {
+  readonly status: number = 400;
+  constructor(message = 'The request is malformed.', extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+    super(message, extras, options);
+  }
+}
+
+/** 401: no usable credentials. The filter adds the `WWW-Authenticate` challenge. */
+export class UnauthenticatedError extends DomainError {
+  readonly status: number = 401;
+  constructor(
+    message = 'Authentication required. Provide a valid Bearer token.',
+    extras?: Record<string, unknown>,
+    options?: DomainErrorOptions,
+  ) {
+    super(message, extras, options);
+  }
+}
+
+/** 403: the caller is known but may not do this. */
+export class ForbiddenError extends DomainError {
+  readonly status: number = 403;
+  constructor(message = 'You do not have permission to do this.', extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+    super(message, extras, options);
+  }
+}
+
+/** 404: the resource does not exist (or is hidden from the caller). */
+export class NotFoundError extends DomainError {
+  readonly status: number = 404;
+  constructor(message = 'The requested resource was not found.', extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+    super(message, extras, options);
+  }
+}
+
+/** 409: the request conflicts with the current state of the resource. */
+export class ConflictError extends DomainError {
+  readonly status: number = 409;
+  constructor(message = 'The request conflicts with the current state of the resource.', extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+    super(message, extras, options);
+  }
+}
+
+/** 412: a precondition (`If-Match`, `If-Unmodified-Since`) failed. */
+export class PreconditionFailedError extends DomainError {
+  readonly status: number = 412;
+  constructor(message = 'A precondition of the request failed.', extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+    super(message, extras, options);
+  }
+}
+
+/** 422: well-formed input that breaks the rules; `details` lists each field. */
+export class ValidationFailedError extends DomainError {
+  readonly status: number = 422;
+  constructor(details: FieldProblem[] = [], message?: string, extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+    super(message ?? validationMessage(details), extras, options);
+    this.details = details;
+  }
+}
+
+/** 428: the route requires a conditional request (send `If-Match`). */
+export class PreconditionRequiredError extends DomainError {
+  readonly status: number = 428;
+  constructor(
+    message = 'This request must be conditional. Send If-Match with the ETag you last read.',
+    extras?: Record<string, unknown>,
+    options?: DomainErrorOptions,
+  ) {
+    super(message, extras, options);
+  }
+}
+
+/** 429: too many requests; `retryAfter` seconds become `Retry-After`. */
+export class TooManyRequestsError extends DomainError {
+  static readonly code: string = 'RATE_LIMIT_EXCEEDED';
+  readonly status: number = 429;
+  constructor(retryAfter?: number, message?: string, extras: Record<string, unknown> = {}, options: DomainErrorOptions = {}) {
+    const seconds = retryAfter === undefined ? undefined : Math.max(0, Math.ceil(retryAfter));
+    super(
+      message ??
+        (seconds === undefined
+          ? 'Rate limit exceeded. Please retry later.'
+          : `Rate limit exceeded. Please retry after ${seconds} seconds.`),
+      seconds === undefined ? extras : { ...extras, retryAfter: seconds },
+      seconds === undefined
+        ? options
+        : { ...options, headers: { 'Retry-After': String(seconds), ...options.headers } },
+    );
+  }
+}
+
+/** `Validation Failed: name, email.` */
+export function validationMessage(details: readonly FieldProblem[]): string {
+  const fields = [...new Set(details.map((d) => d.field))];
+  return fields.length === 0 ? 'Validation Failed.' : `Validation Failed: ${fields.join(', ')}.`;
+}

@@ -1,0 +1,77 @@
+import type { ErrorDescriptor } from './error-descriptor';
+import { reasonPhrase } from './reason-phrases';
+import type { ResolvedStatusOptions } from '../status.options';
+
+/** Members of the envelope that extras may not replace. */
+const ENVELOPE_KEYS = new Set(['error', 'message', 'code', 'details', 'requestId', 'docs']);
+/** Members of a problem document that extras may not replace. */
+const PROBLEM_KEYS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId', 'errors']);
+
+/** Serializes an `ErrorDescriptor` as the guide's envelope or as RFC 9457 problem details. */
+export class ErrorBodyBuilder {
+  constructor(private readonly options: Pick<ResolvedStatusOptions, 'format' | 'docsUrl'>) {}
+
+  build(
+    descriptor: ErrorDescriptor,
+    requestId: string,
+    url: string,
+  ): { contentType: string; body: string; object: Record<string, unknown> } {
+    const object = this.options.format === 'problem' ? this.problem(descriptor, requestId, url) : this.envelope(descriptor, requestId);
+    return {
+      contentType: this.options.format === 'problem' ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8',
+      body: JSON.stringify(object),
+      object,
+    };
+  }
+
+  /** `{ error, message, code, details?, ...extras, requestId, docs? }` */
+  envelope(descriptor: ErrorDescriptor, requestId: string): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      error: reasonPhrase(descriptor.status),
+      message: descriptor.message,
+      code: descriptor.code,
+    };
+    if (descriptor.details && descriptor.details.length > 0) body.details = descriptor.details;
+    copyExtras(body, descriptor.extras, ENVELOPE_KEYS);
+    body.requestId = requestId;
+    const docs = this.options.docsUrl?.(descriptor.code);
+    if (docs) body.docs = docs;
+    return body;
+  }
+
+  /** RFC 9457: `{ type, title, status, detail, instance, code, requestId, errors?, ...extras }` */
+  problem(descriptor: ErrorDescriptor, requestId: string, url: string): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      type: this.options.docsUrl?.(descriptor.code) ?? 'about:blank',
+      title: reasonPhrase(descriptor.status),
+      status: descriptor.status,
+      detail: descriptor.message,
+      instance: url.split('?')[0],
+      code: descriptor.code,
+      requestId,
+    };
+    if (descriptor.details && descriptor.details.length > 0) {
+      body.errors = descriptor.details.map((d) => ({ detail: d.message, pointer: toJsonPointer(d.field), code: d.code }));
+    }
+    copyExtras(body, descriptor.extras, PROBLEM_KEYS);
+    return body;
+  }
+}
+
+function copyExtras(body: Record<string, unknown>, extras: Record<string, unknown> | undefined, reserved: Set<string>): void {
+  if (!extras) return;
+  for (const key of Object.keys(extras)) {
+    if (!reserved.has(key) && extras[key] !== undefined) body[key] = extras[key];
+  }
+}
+
+/** `items[0].sku` → `#/items/0/sku` (RFC 6901, with `~` and `/` escaped). */
+export function toJsonPointer(field: string): string {
+  if (field === '') return '#';
+  const segments = field
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter((s) => s !== '')
+    .map((s) => s.replace(/~/g, '~0').replace(/\//g, '~1'));
+  return '#/' + segments.join('/');
+}

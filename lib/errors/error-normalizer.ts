@@ -1,0 +1,186 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { DomainError } from './domain-errors';
+import type { ErrorDescriptor, FieldProblem } from './error-descriptor';
+import { jsonErrorPosition } from './json-error-position';
+import { defaultCode, reasonPhrase } from './reason-phrases';
+import type { ErrorMapping, ResolvedStatusOptions } from '../status.options';
+
+/** Keys of an `HttpException` response object that are not extra members. */
+const NEST_KEYS = new Set(['statusCode', 'error', 'message', 'code', 'details']);
+const CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * Turns anything thrown into an `ErrorDescriptor`: our domain errors, Nest's `HttpException`s,
+ * what the adapters' body parsers throw, mapped foreign errors, and the unexpected (500).
+ */
+export class ErrorNormalizer {
+  private readonly logger = new Logger('StatusModule');
+
+  constructor(private readonly options: ResolvedStatusOptions) {}
+
+  normalize(exception: unknown): ErrorDescriptor {
+    if (exception instanceof DomainError) return fromDomainError(exception);
+    if (exception instanceof HttpException) return this.fromHttpException(exception);
+    const mapped = this.fromMapping(exception);
+    if (mapped) return mapped;
+    const client = fromClientError(exception);
+    if (client) return client;
+    return {
+      status: 500,
+      code: 'INTERNAL_ERROR',
+      message: 'An unexpected error occurred. Quote the requestId when reporting it.',
+    };
+  }
+
+  private fromHttpException(exception: HttpException): ErrorDescriptor {
+    const status = exception.getStatus();
+    const parser = fromParserError(status, exception.cause);
+    if (parser) return parser;
+    const response = exception.getResponse();
+    if (typeof response === 'string') {
+      return { status, code: defaultCode(status), message: response };
+    }
+    const body = (response ?? {}) as Record<string, unknown>;
+    const rawMessage = body.message;
+    const message = Array.isArray(rawMessage)
+      ? rawMessage.map(String).join('; ')
+      : typeof rawMessage === 'string'
+        ? rawMessage
+        : exception.message || `${reasonPhrase(status)}.`;
+    const descriptor: ErrorDescriptor = {
+      status,
+      code: typeof body.code === 'string' && CODE_PATTERN.test(body.code) ? body.code : defaultCode(status),
+      message,
+    };
+    if (Array.isArray(body.details)) descriptor.details = body.details as FieldProblem[];
+    for (const key of Object.keys(body)) {
+      if (!NEST_KEYS.has(key)) (descriptor.extras ??= {})[key] = body[key];
+    }
+    return descriptor;
+  }
+
+  private fromMapping(exception: unknown): ErrorDescriptor | undefined {
+    for (const mapping of this.options.errorMappings) {
+      if (!matches(mapping, exception)) continue;
+      const message =
+        typeof mapping.message === 'function'
+          ? mapping.message(exception)
+          : (mapping.message ?? `${reasonPhrase(mapping.status)}.`);
+      return {
+        status: mapping.status,
+        code: mapping.code ?? defaultCode(mapping.status),
+        message,
+        extras: mapping.extras?.(exception),
+      };
+    }
+    return undefined;
+  }
+
+  /** Logs a 5xx with its stack and request id; 4xx are the client's business, not errors. */
+  log(exception: unknown, descriptor: ErrorDescriptor, requestId: string): void {
+    if (descriptor.status < 500) return;
+    const stack = exception instanceof Error ? exception.stack : String(exception);
+    this.logger.error(`[${requestId}] ${descriptor.status} ${describe(exception)}`, stack);
+  }
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? `${exception.name}: ${exception.message}` : typeof exception;
+}
+
+function matches(mapping: ErrorMapping, exception: unknown): boolean {
+  const { error } = mapping;
+  if (error.prototype instanceof Error || error === Error) {
+    return exception instanceof (error as abstract new (...args: any[]) => unknown);
+  }
+  try {
+    return (error as (e: unknown) => boolean)(exception) === true;
+  } catch {
+    return false;
+  }
+}
+
+function fromDomainError(error: DomainError): ErrorDescriptor {
+  return {
+    status: error.status,
+    code: error.code,
+    message: error.message,
+    details: error.details,
+    extras: error.extras,
+    headers: error.headers,
+  };
+}
+
+type ParserCause = {
+  type?: unknown;
+  code?: unknown;
+  body?: unknown;
+  limit?: unknown;
+  message?: unknown;
+  statusCode?: unknown;
+  status?: unknown;
+  expose?: unknown;
+};
+
+/**
+ * What Express's body-parser and Fastify's content-type parsers throw, which Nest wraps in an
+ * `HttpException` with the original as `cause`. Their messages can quote the body, so each
+ * gets a message of ours.
+ */
+function fromParserError(status: number, cause: unknown): ErrorDescriptor | undefined {
+  if (cause === null || typeof cause !== 'object') return undefined;
+  const c = cause as ParserCause;
+  const code = typeof c.code === 'string' ? c.code : undefined;
+  const fromAdapter =
+    typeof c.type === 'string' || typeof c.expose === 'boolean' || code?.startsWith('FST_') || cause instanceof SyntaxError;
+  if (!fromAdapter) return undefined;
+  if (cause instanceof URIError) {
+    return { status: 400, code: 'MALFORMED_URL', message: 'The request path has an invalid percent-encoding.' };
+  }
+  if (status === 413) {
+    const limit = typeof c.limit === 'number' ? ` (the limit is ${c.limit} bytes)` : '';
+    return { status, code: 'CONTENT_TOO_LARGE', message: `The request body is too large${limit}.` };
+  }
+  if (status === 415) {
+    return {
+      status,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: 'The request body has a media type this route does not accept. Send application/json.',
+    };
+  }
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return { status: 400, code: 'MISSING_BODY', message: 'The request body is empty. Send a JSON object.' };
+  }
+  const text = String(c.message ?? '');
+  if (/prototype property/.test(text)) return forbiddenProperty();
+  if (cause instanceof SyntaxError || c.type === 'entity.parse.failed' || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    const position =
+      typeof c.body === 'string'
+        ? jsonErrorPosition(c.body)
+        : Number(/at position (\d+)/.exec(text)?.[1] ?? -1);
+    if (position < 0 && typeof c.body === 'string') {
+      // Valid JSON the parser refused: Fastify does so for `__proto__` / `constructor.prototype`.
+      return forbiddenProperty();
+    }
+    const at = position >= 0 ? ` at position ${position}` : '';
+    return { status: 400, code: 'MALFORMED_JSON', message: `Request body contains invalid JSON${at}.` };
+  }
+  return { status, code: defaultCode(status), message: `${reasonPhrase(status)}.` };
+}
+
+/** http-errors style errors (thrown by middleware) that say they are the client's fault. */
+function fromClientError(exception: unknown): ErrorDescriptor | undefined {
+  if (exception === null || typeof exception !== 'object') return undefined;
+  const e = exception as ParserCause;
+  const status = typeof e.statusCode === 'number' ? e.statusCode : typeof e.status === 'number' ? e.status : 0;
+  if (status < 400 || status > 499) return undefined;
+  return fromParserError(status, exception) ?? { status, code: defaultCode(status), message: `${reasonPhrase(status)}.` };
+}
+
+function forbiddenProperty(): ErrorDescriptor {
+  return {
+    status: 400,
+    code: 'FORBIDDEN_PROPERTY',
+    message: 'The request body contains a forbidden property name (__proto__ or constructor.prototype).',
+  };
+}

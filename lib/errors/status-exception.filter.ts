@@ -1,0 +1,111 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, NotFoundException } from '@nestjs/common';
+import { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
+import { throwError } from 'rxjs';
+import { AllowedMethods } from '../routing/allowed-methods';
+import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
+import type { ResolvedStatusOptions } from '../status.options';
+import type { ErrorDescriptor } from './error-descriptor';
+import { ErrorBodyBuilder } from './error-body';
+import { ErrorNormalizer } from './error-normalizer';
+import { assignRequestId, defaultRequestId } from './request-id';
+
+/**
+ * The one exception filter: every failure of an HTTP request leaves through here, in one shape
+ * (the guide's envelope or RFC 9457), with the request id, on Express and on Fastify alike.
+ * Other contexts (GraphQL, microservices, websockets) are passed through untouched.
+ */
+@Catch()
+export class StatusExceptionFilter implements ExceptionFilter {
+  private readonly normalizer: ErrorNormalizer;
+  private readonly bodies: ErrorBodyBuilder;
+  private readonly requestIdKey: string;
+  private readonly challenge: string;
+
+  constructor(
+    @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly allowedMethods: AllowedMethods,
+  ) {
+    this.normalizer = new ErrorNormalizer(options);
+    this.bodies = new ErrorBodyBuilder(options);
+    this.requestIdKey = options.requestIdHeader.toLowerCase();
+    const { scheme = 'Bearer', realm = 'api' } = options.authChallenge;
+    this.challenge = `${scheme} realm="${realm}"`;
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    const type = host.getType<string>();
+    if (type !== 'http') {
+      // GraphQL reads a returned error; microservices and websockets read an erroring stream.
+      return type === 'graphql' ? exception : throwError(() => exception);
+    }
+    const http = host.switchToHttp();
+    const request = http.getRequest();
+    const response = http.getResponse();
+    const adapter = this.adapterHost.httpAdapter;
+    const requestId = assignRequestId(
+      request,
+      this.requestIdKey,
+      this.options.generateRequestId ?? defaultRequestId,
+    );
+
+    let descriptor = this.normalizer.normalize(exception);
+    if (descriptor.status === 404 && isRouteNotFound(exception, request, adapter)) {
+      descriptor = this.routeNotFound(request, adapter);
+    }
+    if (descriptor.status === 401 && !hasHeader(descriptor, 'www-authenticate')) {
+      descriptor.headers = { ...descriptor.headers, 'WWW-Authenticate': this.challenge };
+    }
+    this.normalizer.log(exception, descriptor, requestId);
+    this.write(adapter, request, response, descriptor, requestId);
+    return undefined;
+  }
+
+  private routeNotFound(request: unknown, adapter: AbstractHttpAdapter): ErrorDescriptor {
+    const method = String(adapter.getRequestMethod(request));
+    const path = String(adapter.getRequestUrl(request)).split('?')[0];
+    const allowed = this.options.methodNotAllowed ? this.allowedMethods.forPath(path) : [];
+    const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
+    if (allowed.length > 0) {
+      return {
+        status: 405,
+        code: 'METHOD_NOT_ALLOWED',
+        message: `${method} is not allowed on ${shown}. Allowed: ${allowed.join(', ')}.`,
+        headers: { Allow: allowed.join(', ') },
+      };
+    }
+    return { status: 404, code: 'ROUTE_NOT_FOUND', message: `No route matches ${method} ${shown}.` };
+  }
+
+  private write(
+    adapter: AbstractHttpAdapter,
+    request: unknown,
+    response: any,
+    descriptor: ErrorDescriptor,
+    requestId: string,
+  ): void {
+    if (adapter.isHeadersSent(response)) {
+      // Too late for a status: end what was started rather than hang the client.
+      adapter.end(response);
+      return;
+    }
+    const { contentType, body } = this.bodies.build(descriptor, requestId, String(adapter.getRequestUrl(request)));
+    adapter.setHeader(response, this.options.requestIdHeader, requestId);
+    if (descriptor.headers) {
+      for (const [name, value] of Object.entries(descriptor.headers)) adapter.setHeader(response, name, value);
+    }
+    adapter.setHeader(response, 'Content-Type', contentType);
+    adapter.reply(response, body, descriptor.status);
+  }
+}
+
+function hasHeader(descriptor: ErrorDescriptor, lowerName: string): boolean {
+  return Object.keys(descriptor.headers ?? {}).some((name) => name.toLowerCase() === lowerName);
+}
+
+/** Nest's own "no route matched" 404, as opposed to a 404 a handler threw. */
+function isRouteNotFound(exception: unknown, request: unknown, adapter: AbstractHttpAdapter): boolean {
+  if (!(exception instanceof NotFoundException)) return false;
+  const response = exception.getResponse() as { message?: unknown };
+  return response?.message === `Cannot ${adapter.getRequestMethod(request)} ${adapter.getRequestUrl(request)}`;
+}

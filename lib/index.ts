@@ -1,0 +1,26 @@
+// The public API of nestjs-status. Anything not exported here is internal.
+export { StatusModule } from './status.module';
+export { STATUS_MODULE_OPTIONS } from './status.module-definition';
+export { StatusModuleOptions } from './status.options';
+export type { AuthChallengeOptions, ErrorMapping } from './status.options';
+
+export {
+  BadRequestError,
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  TooManyRequestsError,
+  UnauthenticatedError,
+  ValidationFailedError,
+} from './errors/domain-errors';
+export type { DomainErrorOptions } from './errors/domain-errors';
+export type { ErrorDescriptor, FieldProblem } from './errors/error-descriptor';
+export { StatusExceptionFilter } from './errors/status-exception.filter';
+export { getRequestId } from './errors/request-id';
+export { reasonPhrase } from './errors/reason-phrases';
+
+export { StatusValidationPipe } from './validation/status-validation.pipe';
+export { StatusInterceptor } from './responses/status.interceptor';

@@ -1,0 +1,83 @@
+import { DynamicModule, Inject, MiddlewareConsumer, Module, NestModule, Provider } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { StatusExceptionFilter } from './errors/status-exception.filter';
+import { StatusInterceptor } from './responses/status.interceptor';
+import { AllowedMethods } from './routing/allowed-methods';
+import { RESOLVED_STATUS_OPTIONS } from './status.constants';
+import {
+  ASYNC_OPTIONS_TYPE,
+  ConfigurableModuleClass,
+  OPTIONS_TYPE,
+  STATUS_MODULE_OPTIONS,
+} from './status.module-definition';
+import { resolveOptions, StatusModuleOptions } from './status.options';
+import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
+import { StatusValidationPipe } from './validation/status-validation.pipe';
+
+/** Parts registered app-wide; `forRoot` leaves out the ones switched off. */
+type Part = 'filter' | 'validation' | 'interceptor';
+const PARTS: Record<Part, Provider> = {
+  filter: { provide: APP_FILTER, useClass: StatusExceptionFilter },
+  validation: { provide: APP_PIPE, useClass: StatusValidationPipe },
+  interceptor: { provide: APP_INTERCEPTOR, useClass: StatusInterceptor },
+};
+
+function providers(parts: Part[]): Provider[] {
+  return [
+    {
+      provide: RESOLVED_STATUS_OPTIONS,
+      useFactory: (options: StatusModuleOptions) => resolveOptions(options),
+      inject: [STATUS_MODULE_OPTIONS],
+    },
+    AllowedMethods,
+    ...parts.map((part) => PARTS[part]),
+  ];
+}
+
+/**
+ * Import once, in the root module: registers the exception filter, the validation pipe and the
+ * response interceptor app-wide (so a `Test.createTestingModule` app behaves like `main.ts`).
+ *
+ * @example
+ * @Module({ imports: [StatusModule.forRoot({ format: 'problem', docsUrl: (code) => `https://docs.example.com/errors/${code}` })] })
+ * export class AppModule {}
+ */
+@Module({})
+export class StatusModule extends ConfigurableModuleClass implements NestModule {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly allowedMethods: AllowedMethods,
+    @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: StatusModuleOptions,
+  ) {
+    super();
+  }
+
+  /** Registers the parts with static options; a part whose option is `false` is left out. */
+  static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
+    const resolved = resolveOptions(options);
+    const parts = (Object.keys(PARTS) as Part[]).filter((part) => resolved[part] !== false);
+    return withProviders(super.forRoot(options), parts);
+  }
+
+  /** Options from a factory (e.g. `ConfigService`); every part is registered and checks its option. */
+  static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withProviders(super.forRootAsync(options), Object.keys(PARTS) as Part[]);
+  }
+
+  /** Runs after the body parsers and before the routes are registered. */
+  configure(_consumer: MiddlewareConsumer): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (!adapter) return;
+    this.allowedMethods.attach(adapter);
+    if (this.options.filter !== false) keepJsonBodyOnParseError(adapter);
+  }
+}
+
+function withProviders(module: DynamicModule, parts: Part[]): DynamicModule {
+  return {
+    ...module,
+    global: true,
+    providers: [...(module.providers ?? []), ...providers(parts)],
+    exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods],
+  };
+}

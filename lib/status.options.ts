@@ -1,0 +1,65 @@
+import type { Type } from '@nestjs/common';
+
+/** Maps an error class from another package (an ORM, a driver) to an HTTP answer. */
+export interface ErrorMapping<E = any> {
+  /** The error class, or a predicate for errors that have no class of their own. */
+  error: Type<E> | (abstract new (...args: any[]) => E) | ((error: unknown) => boolean);
+  /** The status to answer with, e.g. 404 or 409. */
+  status: number;
+  /** Machine-readable code; defaults to the status's code (`NOT_FOUND`, `CONFLICT`). */
+  code?: string;
+  /** Message for the client; defaults to a generic one (the error's own message may be internal). */
+  message?: string | ((error: E) => string);
+  /** Extra top-level members of the body, e.g. `(e) => ({ field: 'email' })`. */
+  extras?: (error: E) => Record<string, unknown>;
+}
+
+/** The challenge every 401 carries in `WWW-Authenticate` (RFC 9110 11.6.1). */
+export interface AuthChallengeOptions {
+  /** Authentication scheme. Default `Bearer`. */
+  scheme?: string;
+  /** Protection space. Default `api`. */
+  realm?: string;
+}
+
+/**
+ * Options of `StatusModule.forRoot()`. Every member is optional; the defaults below are what
+ * `StatusModule.forRoot()` with no argument gives.
+ */
+export class StatusModuleOptions {
+  /**
+   * Body of every error: `'envelope'` is the guide's `{ error, message, code, details?,
+   * requestId, docs? }`; `'problem'` is RFC 9457 `application/problem+json`.
+   */
+  format?: 'envelope' | 'problem' = 'envelope';
+  /** Builds the `docs` link (envelope) or `type` URI (problem) of an error from its code. */
+  docsUrl?: (code: string) => string | undefined = undefined;
+  /** Header the request id is read from and written to. */
+  requestIdHeader?: string = 'X-Request-Id';
+  /** Makes a request id when the client sent none (or one that is not well formed). */
+  generateRequestId?: () => string = undefined;
+  /** Foreign errors to answer with a status of their own instead of a 500. */
+  errorMappings?: ErrorMapping[] = [];
+  /** The `WWW-Authenticate` challenge added to every 401 that has none. */
+  authChallenge?: AuthChallengeOptions = {};
+  /** Register the global exception filter (`APP_FILTER`). */
+  filter?: boolean = true;
+  /** Register the validation pipe (`APP_PIPE`): 400 for unparseable input, 422 for rule failures. */
+  validation?: boolean = true;
+  /** Deepest nesting a JSON body may have; deeper is 400 `BODY_TOO_DEEP`. */
+  maxBodyDepth?: number = 32;
+  /** Register the response interceptor (`APP_INTERCEPTOR`): request id, success statuses. */
+  interceptor?: boolean = true;
+  /** Answer a known path with the wrong method as 405 with `Allow` (instead of 404). */
+  methodNotAllowed?: boolean = true;
+}
+
+/** The options with every default filled in. */
+export type ResolvedStatusOptions = Required<Omit<StatusModuleOptions, 'docsUrl' | 'generateRequestId'>> &
+  Pick<StatusModuleOptions, 'docsUrl' | 'generateRequestId'>;
+
+/** Fills in the defaults: `{ ...new StatusModuleOptions(), ...options }`. */
+export function resolveOptions(options: StatusModuleOptions = {}): ResolvedStatusOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...new StatusModuleOptions(), ...defined } as ResolvedStatusOptions;
+}

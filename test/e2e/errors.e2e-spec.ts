@@ -1,0 +1,268 @@
+import request from 'supertest';
+import { StatusModule, StatusModuleOptions } from '../../lib';
+import { ADAPTERS, REQUEST_ID, RunningApp, shapeOf, startApp } from '../support/http-app';
+import { EntityNotFoundError, ThingsController } from './fixtures/errors.fixture';
+
+const ENVELOPE_SHAPE = { code: 'string', error: 'string', message: 'string', requestId: 'string' };
+
+function appWith(options: StatusModuleOptions = {}) {
+  return {
+    imports: [
+      StatusModule.forRoot({
+        errorMappings: [{ error: EntityNotFoundError, status: 404, code: 'THING_NOT_FOUND', message: 'No such thing.' }],
+        ...options,
+      }),
+    ],
+    controllers: [ThingsController],
+  };
+}
+
+describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
+  let running: RunningApp;
+  let http: ReturnType<typeof request>;
+  beforeAll(async () => {
+    running = await startApp(appWith(), makeAdapter);
+    http = request(running.url);
+  });
+  afterAll(() => running.close());
+
+  it('answers malformed JSON with 400 and the position, never echoing the body', async () => {
+    const res = await http.post('/things').set('Content-Type', 'application/json').send('{ "name": "Ada", "email": }');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.body).toEqual({
+      error: 'Bad Request',
+      message: 'Request body contains invalid JSON at position 26.',
+      code: 'MALFORMED_JSON',
+      requestId: expect.stringMatching(REQUEST_ID),
+    });
+    expect(res.headers['x-request-id']).toBe(res.body.requestId);
+    expect(res.text).not.toContain('email');
+  });
+
+  it('answers the guide\'s invalid user with 422 and one detail per field', async () => {
+    const res = await http.post('/things').send({ name: '', email: 'not-an-email' });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({
+      error: 'Unprocessable Content',
+      message: 'Validation Failed: name, email.',
+      code: 'VALIDATION_FAILED',
+      details: [
+        { field: 'name', message: 'Name is required and cannot be empty.', code: 'REQUIRED' },
+        { field: 'email', message: 'Must be a valid email address.', code: 'INVALID_FORMAT' },
+      ],
+      requestId: expect.stringMatching(REQUEST_ID),
+    });
+  });
+
+  it('names nested and array fields by path', async () => {
+    const res = await http
+      .post('/things')
+      .send({ name: 'Ada', email: 'ada@example.com', address: { city: '' }, items: [{ sku: 'a' }, { sku: 5 }] });
+    expect(res.status).toBe(422);
+    expect(res.body.details).toEqual([
+      { field: 'address.city', message: 'city should not be empty', code: 'REQUIRED' },
+      { field: 'items[1].sku', message: 'sku must be a string', code: 'INVALID_TYPE' },
+    ]);
+  });
+
+  it('rejects unknown properties as 422', async () => {
+    const res = await http.post('/things').send({ name: 'Ada', email: 'ada@example.com', isAdmin: true });
+    expect(res.status).toBe(422);
+    expect(res.body.details).toEqual([{ field: 'isAdmin', message: 'property isAdmin should not exist', code: 'UNKNOWN_FIELD' }]);
+  });
+
+  it('validates query DTOs by the same rules', async () => {
+    const res = await http.get('/things?page=0&limit=abc');
+    expect(res.status).toBe(422);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['page', 'limit', 'limit', 'limit']);
+    const ok = await http.get('/things?page=2&limit=10');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ page: 2, limit: 10 });
+  });
+
+  it('answers a missing body with 400 MISSING_BODY', async () => {
+    const res = await http.post('/things');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('MISSING_BODY');
+  });
+
+  it.each([
+    ['a JSON array', '[1,2,3]'],
+    ['null', 'null'],
+    ['a string', '"text"'],
+  ])('answers %s where an object is expected with a 4xx in the envelope', async (_label, body) => {
+    const res = await http.post('/things').set('Content-Type', 'application/json').send(body);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(shapeOf(res.body)).toEqual(ENVELOPE_SHAPE);
+  });
+
+  it('answers 10 KB of garbage with 400', async () => {
+    const garbage = Buffer.alloc(10 * 1024, 0xfe).toString('latin1');
+    const res = await http.post('/things').set('Content-Type', 'application/json').send(garbage);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('MALFORMED_JSON');
+  });
+
+  it('answers deep nesting with 400, not a crash', async () => {
+    const deep = '{"name":"a","email":"a@b.co","address":' + '{"city":'.repeat(5000) + '"x"' + '}'.repeat(5001);
+    const res = await http.post('/things').set('Content-Type', 'application/json').send(deep);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'BODY_TOO_DEEP', message: 'The request body is nested more than 32 levels deep.' });
+    expect((await http.get('/things/1')).status).toBe(200);
+  });
+
+  it('answers __proto__ keys with 400 and pollutes nothing', async () => {
+    const res = await http
+      .post('/things')
+      .set('Content-Type', 'application/json')
+      .send('{"name":"a","email":"a@b.co","__proto__":{"polluted":true}}');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('FORBIDDEN_PROPERTY');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('answers a body too large with 413', async () => {
+    const res = await http
+      .post('/things')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), email: 'a@b.co' }));
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ error: 'Content Too Large', code: 'CONTENT_TOO_LARGE' });
+  });
+
+  it('answers a media type the route does not take with 415', async () => {
+    const res = await http.post('/things').set('Content-Type', 'text/csv').send('name,email\nAda,ada@example.com');
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({ error: 'Unsupported Media Type', code: 'UNSUPPORTED_MEDIA_TYPE' });
+  });
+
+  it('turns a domain error into its status, code, message and extra fields', async () => {
+    const res = await http.post('/things').send({ name: 'Ada', email: 'taken@example.com' });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({
+      error: 'Conflict',
+      message: 'A user with email taken@example.com already exists.',
+      code: 'EMAIL_TAKEN',
+      field: 'email',
+      requestId: expect.stringMatching(REQUEST_ID),
+    });
+  });
+
+  it('uses a static code when the class declares one', async () => {
+    const res = await http.get('/things/missing');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: 'Not Found', code: 'THING_NOT_FOUND', message: 'Thing 7 was not found.' });
+  });
+
+  it('maps a foreign error class through errorMappings, hiding its message', async () => {
+    const res = await http.get('/things/orm-missing');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ code: 'THING_NOT_FOUND', message: 'No such thing.' });
+    expect(res.text).not.toContain('things_v2');
+  });
+
+  it('keeps a user HttpException\'s code and extra members', async () => {
+    const res = await http.get('/things/custom-http');
+    expect(res.status).toBe(402);
+    expect(res.body).toMatchObject({ error: 'Payment Required', code: 'PAYMENT_REQUIRED', message: 'Payment is required first.', plan: 'pro' });
+  });
+
+  it('answers an unexpected error with a generic 500, no internals', async () => {
+    const res = await http.get('/things/crash');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({
+      error: 'Internal Server Error',
+      message: 'An unexpected error occurred. Quote the requestId when reporting it.',
+      code: 'INTERNAL_ERROR',
+      requestId: expect.stringMatching(REQUEST_ID),
+    });
+    expect(res.text).not.toMatch(/ECONNREFUSED|hunter2|at \w+ \(/);
+  });
+
+  it('answers an unknown path with 404 in the envelope', async () => {
+    const res = await http.get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ error: 'Not Found', code: 'ROUTE_NOT_FOUND', message: 'No route matches GET /nope.' });
+    expect(res.headers['x-request-id']).toBe(res.body.requestId);
+  });
+
+  it('answers a known path with the wrong method with 405 and Allow', async () => {
+    const res = await http.patch('/things/1').send({});
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('DELETE, GET, HEAD, PUT');
+    expect(res.body).toMatchObject({ error: 'Method Not Allowed', code: 'METHOD_NOT_ALLOWED' });
+    const collection = await http.delete('/things');
+    expect(collection.status).toBe(405);
+    expect(collection.headers.allow).toBe('GET, HEAD, POST');
+  });
+
+  it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
+    const good = await http.get('/things/missing').set('X-Request-Id', 'abc-123.X:y_z');
+    expect(good.headers['x-request-id']).toBe('abc-123.X:y_z');
+    expect(good.body.requestId).toBe('abc-123.X:y_z');
+    const bad = await http.get('/things/missing').set('X-Request-Id', '<script>alert(1)</script>');
+    expect(bad.body.requestId).toMatch(REQUEST_ID);
+    expect(bad.headers['x-request-id']).toBe(bad.body.requestId);
+    const long = await http.get('/things/1').set('X-Request-Id', 'a'.repeat(129));
+    expect(long.headers['x-request-id']).toMatch(REQUEST_ID);
+  });
+
+  it('gives every error the same body shape', async () => {
+    const responses = await Promise.all([
+      http.post('/things').set('Content-Type', 'application/json').send('{'),
+      http.get('/nope'),
+      http.get('/things/missing'),
+      http.patch('/things/1'),
+      http.post('/things').send({ name: 'Ada', email: 'taken@example.com' }),
+      http.post('/things').set('Content-Type', 'text/csv').send('a,b'),
+      http.get('/things/plain-bad-request'),
+      http.get('/things/crash'),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([400, 404, 404, 405, 409, 415, 400, 500]);
+    for (const res of responses) {
+      const { field: _field, ...rest } = res.body;
+      expect(shapeOf(rest)).toEqual(ENVELOPE_SHAPE);
+    }
+  });
+});
+
+describe.each(ADAPTERS)('problem details on %s', (_name, makeAdapter) => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp(appWith({ format: 'problem', docsUrl: (code) => `https://docs.example.com/errors/${code}` }), makeAdapter);
+  });
+  afterAll(() => running.close());
+
+  it('answers a validation failure as RFC 9457 with JSON pointers', async () => {
+    const res = await request(running.url).post('/things').send({ name: 'Ada', email: 'x', items: [{ sku: '' }] });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.body).toEqual({
+      type: 'https://docs.example.com/errors/VALIDATION_FAILED',
+      title: 'Unprocessable Content',
+      status: 422,
+      detail: 'Validation Failed: email, items[0].sku.',
+      instance: '/things',
+      code: 'VALIDATION_FAILED',
+      requestId: expect.stringMatching(REQUEST_ID),
+      errors: [
+        { detail: 'Must be a valid email address.', pointer: '#/email', code: 'INVALID_FORMAT' },
+        { detail: 'sku should not be empty', pointer: '#/items/0/sku', code: 'REQUIRED' },
+      ],
+    });
+  });
+
+  it.each([
+    ['/things/crash', 'get', 500],
+    ['/nope', 'get', 404],
+    ['/things/1', 'patch', 405],
+    ['/things/plain-bad-request', 'get', 400],
+  ] as const)('gives %s a status member equal to the real status', async (path, method, status) => {
+    const res = await request(running.url)[method](path);
+    expect(res.status).toBe(status);
+    expect(res.body.status).toBe(status);
+    expect(res.body).toMatchObject({ title: expect.any(String), detail: expect.any(String), instance: path });
+  });
+});

@@ -1,0 +1,41 @@
+import { INestApplication, ModuleMetadata } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+
+/** Both adapters, for `describe.each(ADAPTERS)`: every HTTP behaviour is proven on each. */
+export const ADAPTERS = [
+  ['express', () => new ExpressAdapter()],
+  ['fastify', () => new FastifyAdapter()],
+] as const;
+
+export type AdapterName = (typeof ADAPTERS)[number][0];
+
+export interface RunningApp {
+  app: INestApplication;
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Compiles `metadata` as a testing module and serves it on a free loopback port. */
+export async function startApp(
+  metadata: ModuleMetadata,
+  makeAdapter: () => ExpressAdapter | FastifyAdapter,
+  setup?: (app: INestApplication) => void | Promise<void>,
+): Promise<RunningApp> {
+  const moduleRef = await Test.createTestingModule(metadata).compile();
+  const app = moduleRef.createNestApplication(makeAdapter(), { logger: false });
+  await setup?.(app);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  const url = `http://127.0.0.1:${address.port}`;
+  return { app, url, close: () => app.close() };
+}
+
+/** The keys and value types of an envelope body, to compare shapes across statuses. */
+export function shapeOf(body: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.keys(body).sort().map((k) => [k, Array.isArray(body[k]) ? 'array' : typeof body[k]]));
+}
+
+export const REQUEST_ID = /^req_[0-9a-f]{32}$/;
