@@ -55,7 +55,9 @@ export class StatusModuleOptions {
 }
 
 /** The options with every default filled in. */
-export type ResolvedStatusOptions = Required<Omit<StatusModuleOptions, 'docsUrl' | 'generateRequestId'>> &
+export type ResolvedStatusOptions = Required<
+  Omit<StatusModuleOptions, 'docsUrl' | 'generateRequestId'>
+> &
   Pick<StatusModuleOptions, 'docsUrl' | 'generateRequestId'>;
 
 /** Fills in the defaults: `{ ...new StatusModuleOptions(), ...options }`. */

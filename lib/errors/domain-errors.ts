@@ -55,7 +55,7 @@ export abstract class DomainError extends Error {
 const codeCache = new WeakMap<object, string>();
 
 /** The code of an error class: its `static code`, else its name in UPPER_SNAKE. */
-function codeOf(errorClass: Function): string {
+function codeOf(errorClass: abstract new (...args: never[]) => unknown): string {
   let code = codeCache.get(errorClass);
   if (code === undefined) {
     // Only the class's own `static code`: a subclass gets a code of its own name.
@@ -74,7 +74,11 @@ function codeOf(errorClass: Function): string {
 /** 400: the request cannot be understood as sent. */
 export class BadRequestError extends DomainError {
   readonly status: number = 400;
-  constructor(message = 'The request is malformed.', extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+  constructor(
+    message = 'The request is malformed.',
+    extras?: Record<string, unknown>,
+    options?: DomainErrorOptions,
+  ) {
     super(message, extras, options);
   }
 }
@@ -94,7 +98,11 @@ export class UnauthenticatedError extends DomainError {
 /** 403: the caller is known but may not do this. */
 export class ForbiddenError extends DomainError {
   readonly status: number = 403;
-  constructor(message = 'You do not have permission to do this.', extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+  constructor(
+    message = 'You do not have permission to do this.',
+    extras?: Record<string, unknown>,
+    options?: DomainErrorOptions,
+  ) {
     super(message, extras, options);
   }
 }
@@ -102,7 +110,11 @@ export class ForbiddenError extends DomainError {
 /** 404: the resource does not exist (or is hidden from the caller). */
 export class NotFoundError extends DomainError {
   readonly status: number = 404;
-  constructor(message = 'The requested resource was not found.', extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+  constructor(
+    message = 'The requested resource was not found.',
+    extras?: Record<string, unknown>,
+    options?: DomainErrorOptions,
+  ) {
     super(message, extras, options);
   }
 }
@@ -110,7 +122,11 @@ export class NotFoundError extends DomainError {
 /** 409: the request conflicts with the current state of the resource. */
 export class ConflictError extends DomainError {
   readonly status: number = 409;
-  constructor(message = 'The request conflicts with the current state of the resource.', extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+  constructor(
+    message = 'The request conflicts with the current state of the resource.',
+    extras?: Record<string, unknown>,
+    options?: DomainErrorOptions,
+  ) {
     super(message, extras, options);
   }
 }
@@ -118,7 +134,11 @@ export class ConflictError extends DomainError {
 /** 412: a precondition (`If-Match`, `If-Unmodified-Since`) failed. */
 export class PreconditionFailedError extends DomainError {
   readonly status: number = 412;
-  constructor(message = 'A precondition of the request failed.', extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+  constructor(
+    message = 'A precondition of the request failed.',
+    extras?: Record<string, unknown>,
+    options?: DomainErrorOptions,
+  ) {
     super(message, extras, options);
   }
 }
@@ -126,7 +146,12 @@ export class PreconditionFailedError extends DomainError {
 /** 422: well-formed input that breaks the rules; `details` lists each field. */
 export class ValidationFailedError extends DomainError {
   readonly status: number = 422;
-  constructor(details: FieldProblem[] = [], message?: string, extras?: Record<string, unknown>, options?: DomainErrorOptions) {
+  constructor(
+    details: FieldProblem[] = [],
+    message?: string,
+    extras?: Record<string, unknown>,
+    options?: DomainErrorOptions,
+  ) {
     super(message ?? validationMessage(details), extras, options);
     this.details = details;
   }
@@ -148,7 +173,12 @@ export class PreconditionRequiredError extends DomainError {
 export class TooManyRequestsError extends DomainError {
   static readonly code: string = 'RATE_LIMIT_EXCEEDED';
   readonly status: number = 429;
-  constructor(retryAfter?: number, message?: string, extras: Record<string, unknown> = {}, options: DomainErrorOptions = {}) {
+  constructor(
+    retryAfter?: number,
+    message?: string,
+    extras: Record<string, unknown> = {},
+    options: DomainErrorOptions = {},
+  ) {
     const seconds = retryAfter === undefined ? undefined : Math.max(0, Math.ceil(retryAfter));
     super(
       message ??

@@ -5,7 +5,16 @@ import type { ResolvedStatusOptions } from '../status.options';
 /** Members of the envelope that extras may not replace. */
 const ENVELOPE_KEYS = new Set(['error', 'message', 'code', 'details', 'requestId', 'docs']);
 /** Members of a problem document that extras may not replace. */
-const PROBLEM_KEYS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId', 'errors']);
+const PROBLEM_KEYS = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'requestId',
+  'errors',
+]);
 
 /** Serializes an `ErrorDescriptor` as the guide's envelope or as RFC 9457 problem details. */
 export class ErrorBodyBuilder {
@@ -16,9 +25,15 @@ export class ErrorBodyBuilder {
     requestId: string,
     url: string,
   ): { contentType: string; body: string; object: Record<string, unknown> } {
-    const object = this.options.format === 'problem' ? this.problem(descriptor, requestId, url) : this.envelope(descriptor, requestId);
+    const object =
+      this.options.format === 'problem'
+        ? this.problem(descriptor, requestId, url)
+        : this.envelope(descriptor, requestId);
     return {
-      contentType: this.options.format === 'problem' ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8',
+      contentType:
+        this.options.format === 'problem'
+          ? 'application/problem+json; charset=utf-8'
+          : 'application/json; charset=utf-8',
       body: JSON.stringify(object),
       object,
     };
@@ -51,14 +66,22 @@ export class ErrorBodyBuilder {
       requestId,
     };
     if (descriptor.details && descriptor.details.length > 0) {
-      body.errors = descriptor.details.map((d) => ({ detail: d.message, pointer: toJsonPointer(d.field), code: d.code }));
+      body.errors = descriptor.details.map((d) => ({
+        detail: d.message,
+        pointer: toJsonPointer(d.field),
+        code: d.code,
+      }));
     }
     copyExtras(body, descriptor.extras, PROBLEM_KEYS);
     return body;
   }
 }
 
-function copyExtras(body: Record<string, unknown>, extras: Record<string, unknown> | undefined, reserved: Set<string>): void {
+function copyExtras(
+  body: Record<string, unknown>,
+  extras: Record<string, unknown> | undefined,
+  reserved: Set<string>,
+): void {
   if (!extras) return;
   for (const key of Object.keys(extras)) {
     if (!reserved.has(key) && extras[key] !== undefined) body[key] = extras[key];

@@ -49,7 +49,10 @@ export class ErrorNormalizer {
         : exception.message || `${reasonPhrase(status)}.`;
     const descriptor: ErrorDescriptor = {
       status,
-      code: typeof body.code === 'string' && CODE_PATTERN.test(body.code) ? body.code : defaultCode(status),
+      code:
+        typeof body.code === 'string' && CODE_PATTERN.test(body.code)
+          ? body.code
+          : defaultCode(status),
       message,
     };
     if (Array.isArray(body.details)) descriptor.details = body.details as FieldProblem[];
@@ -132,10 +135,17 @@ function fromParserError(status: number, cause: unknown): ErrorDescriptor | unde
   const c = cause as ParserCause;
   const code = typeof c.code === 'string' ? c.code : undefined;
   const fromAdapter =
-    typeof c.type === 'string' || typeof c.expose === 'boolean' || code?.startsWith('FST_') || cause instanceof SyntaxError;
+    typeof c.type === 'string' ||
+    typeof c.expose === 'boolean' ||
+    code?.startsWith('FST_') ||
+    cause instanceof SyntaxError;
   if (!fromAdapter) return undefined;
   if (cause instanceof URIError) {
-    return { status: 400, code: 'MALFORMED_URL', message: 'The request path has an invalid percent-encoding.' };
+    return {
+      status: 400,
+      code: 'MALFORMED_URL',
+      message: 'The request path has an invalid percent-encoding.',
+    };
   }
   if (status === 413) {
     const limit = typeof c.limit === 'number' ? ` (the limit is ${c.limit} bytes)` : '';
@@ -145,15 +155,24 @@ function fromParserError(status: number, cause: unknown): ErrorDescriptor | unde
     return {
       status,
       code: 'UNSUPPORTED_MEDIA_TYPE',
-      message: 'The request body has a media type this route does not accept. Send application/json.',
+      message:
+        'The request body has a media type this route does not accept. Send application/json.',
     };
   }
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-    return { status: 400, code: 'MISSING_BODY', message: 'The request body is empty. Send a JSON object.' };
+    return {
+      status: 400,
+      code: 'MISSING_BODY',
+      message: 'The request body is empty. Send a JSON object.',
+    };
   }
   const text = String(c.message ?? '');
   if (/prototype property/.test(text)) return forbiddenProperty();
-  if (cause instanceof SyntaxError || c.type === 'entity.parse.failed' || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+  if (
+    cause instanceof SyntaxError ||
+    c.type === 'entity.parse.failed' ||
+    code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+  ) {
     const position =
       typeof c.body === 'string'
         ? jsonErrorPosition(c.body)
@@ -163,7 +182,11 @@ function fromParserError(status: number, cause: unknown): ErrorDescriptor | unde
       return forbiddenProperty();
     }
     const at = position >= 0 ? ` at position ${position}` : '';
-    return { status: 400, code: 'MALFORMED_JSON', message: `Request body contains invalid JSON${at}.` };
+    return {
+      status: 400,
+      code: 'MALFORMED_JSON',
+      message: `Request body contains invalid JSON${at}.`,
+    };
   }
   return { status, code: defaultCode(status), message: `${reasonPhrase(status)}.` };
 }
@@ -172,15 +195,23 @@ function fromParserError(status: number, cause: unknown): ErrorDescriptor | unde
 function fromClientError(exception: unknown): ErrorDescriptor | undefined {
   if (exception === null || typeof exception !== 'object') return undefined;
   const e = exception as ParserCause;
-  const status = typeof e.statusCode === 'number' ? e.statusCode : typeof e.status === 'number' ? e.status : 0;
+  const status =
+    typeof e.statusCode === 'number' ? e.statusCode : typeof e.status === 'number' ? e.status : 0;
   if (status < 400 || status > 499) return undefined;
-  return fromParserError(status, exception) ?? { status, code: defaultCode(status), message: `${reasonPhrase(status)}.` };
+  return (
+    fromParserError(status, exception) ?? {
+      status,
+      code: defaultCode(status),
+      message: `${reasonPhrase(status)}.`,
+    }
+  );
 }
 
 function forbiddenProperty(): ErrorDescriptor {
   return {
     status: 400,
     code: 'FORBIDDEN_PROPERTY',
-    message: 'The request body contains a forbidden property name (__proto__ or constructor.prototype).',
+    message:
+      'The request body contains a forbidden property name (__proto__ or constructor.prototype).',
   };
 }

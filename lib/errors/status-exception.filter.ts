@@ -74,7 +74,11 @@ export class StatusExceptionFilter implements ExceptionFilter {
         headers: { Allow: allowed.join(', ') },
       };
     }
-    return { status: 404, code: 'ROUTE_NOT_FOUND', message: `No route matches ${method} ${shown}.` };
+    return {
+      status: 404,
+      code: 'ROUTE_NOT_FOUND',
+      message: `No route matches ${method} ${shown}.`,
+    };
   }
 
   private write(
@@ -89,10 +93,15 @@ export class StatusExceptionFilter implements ExceptionFilter {
       adapter.end(response);
       return;
     }
-    const { contentType, body } = this.bodies.build(descriptor, requestId, String(adapter.getRequestUrl(request)));
+    const { contentType, body } = this.bodies.build(
+      descriptor,
+      requestId,
+      String(adapter.getRequestUrl(request)),
+    );
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
     if (descriptor.headers) {
-      for (const [name, value] of Object.entries(descriptor.headers)) adapter.setHeader(response, name, value);
+      for (const [name, value] of Object.entries(descriptor.headers))
+        adapter.setHeader(response, name, value);
     }
     adapter.setHeader(response, 'Content-Type', contentType);
     adapter.reply(response, body, descriptor.status);
@@ -104,8 +113,15 @@ function hasHeader(descriptor: ErrorDescriptor, lowerName: string): boolean {
 }
 
 /** Nest's own "no route matched" 404, as opposed to a 404 a handler threw. */
-function isRouteNotFound(exception: unknown, request: unknown, adapter: AbstractHttpAdapter): boolean {
+function isRouteNotFound(
+  exception: unknown,
+  request: unknown,
+  adapter: AbstractHttpAdapter,
+): boolean {
   if (!(exception instanceof NotFoundException)) return false;
   const response = exception.getResponse() as { message?: unknown };
-  return response?.message === `Cannot ${adapter.getRequestMethod(request)} ${adapter.getRequestUrl(request)}`;
+  return (
+    response?.message ===
+    `Cannot ${adapter.getRequestMethod(request)} ${adapter.getRequestUrl(request)}`
+  );
 }

@@ -45,9 +45,18 @@ export class StatusInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest();
     const adapter = this.adapterHost.httpAdapter;
-    adapter.setHeader(http.getResponse(), this.options.requestIdHeader, assignRequestId(request, this.requestIdKey, this.generate));
+    adapter.setHeader(
+      http.getResponse(),
+      this.options.requestIdHeader,
+      assignRequestId(request, this.requestIdKey, this.generate),
+    );
     const plan = this.planFor(context);
-    if (plan.readsBody && request.body === undefined && request._body !== true && hasUnparsedBody(request)) {
+    if (
+      plan.readsBody &&
+      request.body === undefined &&
+      request._body !== true &&
+      hasUnparsedBody(request)
+    ) {
       throw new UnsupportedMediaTypeError();
     }
     return next.handle();
@@ -58,7 +67,9 @@ export class StatusInterceptor implements NestInterceptor {
     let plan = this.plans.get(handler);
     if (!plan) {
       const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {};
-      const readsBody = Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.BODY));
+      const readsBody = Object.keys(args).some(
+        (key) => key.split(':')[0] === String(RouteParamtypes.BODY),
+      );
       plan = { readsBody };
       this.plans.set(handler, plan);
     }
@@ -69,7 +80,9 @@ export class StatusInterceptor implements NestInterceptor {
 /** A body was sent (length or chunked) in a media type no parser took, multipart aside. */
 function hasUnparsedBody(request: { headers: Record<string, string | undefined> }): boolean {
   const { headers } = request;
-  const sent = headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
+  const sent =
+    headers['transfer-encoding'] !== undefined ||
+    (headers['content-length'] !== undefined && headers['content-length'] !== '0');
   if (!sent) return false;
   const type = headers['content-type'] ?? '';
   return !type.startsWith('multipart/');

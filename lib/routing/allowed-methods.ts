@@ -22,7 +22,8 @@ export class AllowedMethods {
       instance.addHook('onRoute', (route: { method: string | string[]; url: string }) => {
         const methods = Array.isArray(route.method) ? route.method : [route.method];
         const pattern = fastifyPattern(route.url);
-        for (const method of methods) this.fastifyRoutes.push({ pattern, method: method.toUpperCase() });
+        for (const method of methods)
+          this.fastifyRoutes.push({ pattern, method: method.toUpperCase() });
       });
     }
   }
@@ -64,13 +65,19 @@ function fastifyPattern(url: string): RegExp {
           if (url[k] === '(') depth++;
           else if (url[k] === ')' && --depth === 0) break;
         }
-        source += '(' + url.slice(j + 1, k).replace(/^\^/, '').replace(/\$$/, '') + ')';
+        source +=
+          '(' +
+          url
+            .slice(j + 1, k)
+            .replace(/^\^/, '')
+            .replace(/\$$/, '') +
+          ')';
         i = k;
       } else {
         source += '[^/]+';
         i = j - 1;
       }
-    } else if (c === ':' ) {
+    } else if (c === ':') {
       source += ':';
       i++;
     } else if (c === '*') {

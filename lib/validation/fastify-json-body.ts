@@ -15,7 +15,11 @@ export function keepJsonBodyOnParseError(adapter: AbstractHttpAdapter): void {
   const make = instance.getDefaultJsonParser.bind(instance);
   instance.getDefaultJsonParser = (...args: unknown[]) => {
     const parse = make(...args);
-    return (request: unknown, body: Buffer | string, done: (err: Error | null, value?: unknown) => void) =>
+    return (
+      request: unknown,
+      body: Buffer | string,
+      done: (err: Error | null, value?: unknown) => void,
+    ) =>
       parse(request, body, (err: (Error & { body?: string }) | null, value?: unknown) => {
         if (err && err.body === undefined && body != null) err.body = body.toString();
         done(err, value);

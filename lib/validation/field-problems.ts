@@ -55,7 +55,8 @@ export function toFieldProblems(errors: readonly ValidationError[], parent = '')
     for (const [constraint, message] of Object.entries(error.constraints ?? {})) {
       problems.push({ field, message, code: constraintCode(constraint) });
     }
-    if (error.children && error.children.length > 0) problems.push(...toFieldProblems(error.children, field));
+    if (error.children && error.children.length > 0)
+      problems.push(...toFieldProblems(error.children, field));
   }
   return problems;
 }

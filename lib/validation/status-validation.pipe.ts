@@ -33,10 +33,18 @@ export class StatusValidationPipe extends ValidationPipe {
     if (!this.enabled) return value;
     if (metadata.type === 'body' && !metadata.data && !PRIMITIVES.has(metadata.metatype)) {
       if (value === undefined || value === null) {
-        throw new BadRequestError('A request body is required. Send a JSON object.', {}, { code: 'MISSING_BODY' });
+        throw new BadRequestError(
+          'A request body is required. Send a JSON object.',
+          {},
+          { code: 'MISSING_BODY' },
+        );
       }
       if (typeof value !== 'object' || Array.isArray(value)) {
-        throw new BadRequestError('The request body must be a JSON object.', {}, { code: 'INVALID_BODY' });
+        throw new BadRequestError(
+          'The request body must be a JSON object.',
+          {},
+          { code: 'INVALID_BODY' },
+        );
       }
       checkStructure(value, this.maxDepth);
     }
@@ -65,7 +73,10 @@ function checkStructure(body: object, maxDepth: number): void {
     if (!Array.isArray(node)) {
       for (const key of Object.keys(node as object)) {
         const child = (node as Record<string, unknown>)[key];
-        if (key === '__proto__' || (key === 'constructor' && isObject(child) && Object.hasOwn(child, 'prototype'))) {
+        if (
+          key === '__proto__' ||
+          (key === 'constructor' && isObject(child) && Object.hasOwn(child, 'prototype'))
+        ) {
           throw new BadRequestError(
             'The request body contains a forbidden property name (__proto__ or constructor.prototype).',
             {},

@@ -9,7 +9,14 @@ function appWith(options: StatusModuleOptions = {}) {
   return {
     imports: [
       StatusModule.forRoot({
-        errorMappings: [{ error: EntityNotFoundError, status: 404, code: 'THING_NOT_FOUND', message: 'No such thing.' }],
+        errorMappings: [
+          {
+            error: EntityNotFoundError,
+            status: 404,
+            code: 'THING_NOT_FOUND',
+            message: 'No such thing.',
+          },
+        ],
         ...options,
       }),
     ],
@@ -27,7 +34,10 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   afterAll(() => running.close());
 
   it('answers malformed JSON with 400 and the position, never echoing the body', async () => {
-    const res = await http.post('/things').set('Content-Type', 'application/json').send('{ "name": "Ada", "email": }');
+    const res = await http
+      .post('/things')
+      .set('Content-Type', 'application/json')
+      .send('{ "name": "Ada", "email": }');
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(res.body).toEqual({
@@ -40,7 +50,7 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
     expect(res.text).not.toContain('email');
   });
 
-  it('answers the guide\'s invalid user with 422 and one detail per field', async () => {
+  it("answers the guide's invalid user with 422 and one detail per field", async () => {
     const res = await http.post('/things').send({ name: '', email: 'not-an-email' });
     expect(res.status).toBe(422);
     expect(res.body).toEqual({
@@ -58,7 +68,12 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   it('names nested and array fields by path', async () => {
     const res = await http
       .post('/things')
-      .send({ name: 'Ada', email: 'ada@example.com', address: { city: '' }, items: [{ sku: 'a' }, { sku: 5 }] });
+      .send({
+        name: 'Ada',
+        email: 'ada@example.com',
+        address: { city: '' },
+        items: [{ sku: 'a' }, { sku: 5 }],
+      });
     expect(res.status).toBe(422);
     expect(res.body.details).toEqual([
       { field: 'address.city', message: 'city should not be empty', code: 'REQUIRED' },
@@ -67,15 +82,24 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   });
 
   it('rejects unknown properties as 422', async () => {
-    const res = await http.post('/things').send({ name: 'Ada', email: 'ada@example.com', isAdmin: true });
+    const res = await http
+      .post('/things')
+      .send({ name: 'Ada', email: 'ada@example.com', isAdmin: true });
     expect(res.status).toBe(422);
-    expect(res.body.details).toEqual([{ field: 'isAdmin', message: 'property isAdmin should not exist', code: 'UNKNOWN_FIELD' }]);
+    expect(res.body.details).toEqual([
+      { field: 'isAdmin', message: 'property isAdmin should not exist', code: 'UNKNOWN_FIELD' },
+    ]);
   });
 
   it('validates query DTOs by the same rules', async () => {
     const res = await http.get('/things?page=0&limit=abc');
     expect(res.status).toBe(422);
-    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['page', 'limit', 'limit', 'limit']);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([
+      'page',
+      'limit',
+      'limit',
+      'limit',
+    ]);
     const ok = await http.get('/things?page=2&limit=10');
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ page: 2, limit: 10 });
@@ -106,10 +130,17 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   });
 
   it('answers deep nesting with 400, not a crash', async () => {
-    const deep = '{"name":"a","email":"a@b.co","address":' + '{"city":'.repeat(5000) + '"x"' + '}'.repeat(5001);
+    const deep =
+      '{"name":"a","email":"a@b.co","address":' +
+      '{"city":'.repeat(5000) +
+      '"x"' +
+      '}'.repeat(5001);
     const res = await http.post('/things').set('Content-Type', 'application/json').send(deep);
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ code: 'BODY_TOO_DEEP', message: 'The request body is nested more than 32 levels deep.' });
+    expect(res.body).toMatchObject({
+      code: 'BODY_TOO_DEEP',
+      message: 'The request body is nested more than 32 levels deep.',
+    });
     expect((await http.get('/things/1')).status).toBe(200);
   });
 
@@ -133,9 +164,15 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   });
 
   it('answers a media type the route does not take with 415', async () => {
-    const res = await http.post('/things').set('Content-Type', 'text/csv').send('name,email\nAda,ada@example.com');
+    const res = await http
+      .post('/things')
+      .set('Content-Type', 'text/csv')
+      .send('name,email\nAda,ada@example.com');
     expect(res.status).toBe(415);
-    expect(res.body).toMatchObject({ error: 'Unsupported Media Type', code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(res.body).toMatchObject({
+      error: 'Unsupported Media Type',
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+    });
   });
 
   it('turns a domain error into its status, code, message and extra fields', async () => {
@@ -153,7 +190,11 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   it('uses a static code when the class declares one', async () => {
     const res = await http.get('/things/missing');
     expect(res.status).toBe(404);
-    expect(res.body).toMatchObject({ error: 'Not Found', code: 'THING_NOT_FOUND', message: 'Thing 7 was not found.' });
+    expect(res.body).toMatchObject({
+      error: 'Not Found',
+      code: 'THING_NOT_FOUND',
+      message: 'Thing 7 was not found.',
+    });
   });
 
   it('maps a foreign error class through errorMappings, hiding its message', async () => {
@@ -163,10 +204,15 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
     expect(res.text).not.toContain('things_v2');
   });
 
-  it('keeps a user HttpException\'s code and extra members', async () => {
+  it("keeps a user HttpException's code and extra members", async () => {
     const res = await http.get('/things/custom-http');
     expect(res.status).toBe(402);
-    expect(res.body).toMatchObject({ error: 'Payment Required', code: 'PAYMENT_REQUIRED', message: 'Payment is required first.', plan: 'pro' });
+    expect(res.body).toMatchObject({
+      error: 'Payment Required',
+      code: 'PAYMENT_REQUIRED',
+      message: 'Payment is required first.',
+      plan: 'pro',
+    });
   });
 
   it('answers an unexpected error with a generic 500, no internals', async () => {
@@ -184,7 +230,11 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   it('answers an unknown path with 404 in the envelope', async () => {
     const res = await http.get('/nope');
     expect(res.status).toBe(404);
-    expect(res.body).toMatchObject({ error: 'Not Found', code: 'ROUTE_NOT_FOUND', message: 'No route matches GET /nope.' });
+    expect(res.body).toMatchObject({
+      error: 'Not Found',
+      code: 'ROUTE_NOT_FOUND',
+      message: 'No route matches GET /nope.',
+    });
     expect(res.headers['x-request-id']).toBe(res.body.requestId);
   });
 
@@ -231,12 +281,17 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
 describe.each(ADAPTERS)('problem details on %s', (_name, makeAdapter) => {
   let running: RunningApp;
   beforeAll(async () => {
-    running = await startApp(appWith({ format: 'problem', docsUrl: (code) => `https://docs.example.com/errors/${code}` }), makeAdapter);
+    running = await startApp(
+      appWith({ format: 'problem', docsUrl: (code) => `https://docs.example.com/errors/${code}` }),
+      makeAdapter,
+    );
   });
   afterAll(() => running.close());
 
   it('answers a validation failure as RFC 9457 with JSON pointers', async () => {
-    const res = await request(running.url).post('/things').send({ name: 'Ada', email: 'x', items: [{ sku: '' }] });
+    const res = await request(running.url)
+      .post('/things')
+      .send({ name: 'Ada', email: 'x', items: [{ sku: '' }] });
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(res.body).toEqual({
@@ -263,6 +318,10 @@ describe.each(ADAPTERS)('problem details on %s', (_name, makeAdapter) => {
     const res = await request(running.url)[method](path);
     expect(res.status).toBe(status);
     expect(res.body.status).toBe(status);
-    expect(res.body).toMatchObject({ title: expect.any(String), detail: expect.any(String), instance: path });
+    expect(res.body).toMatchObject({
+      title: expect.any(String),
+      detail: expect.any(String),
+      instance: path,
+    });
   });
 });

@@ -35,7 +35,11 @@ export async function startApp(
 
 /** The keys and value types of an envelope body, to compare shapes across statuses. */
 export function shapeOf(body: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.keys(body).sort().map((k) => [k, Array.isArray(body[k]) ? 'array' : typeof body[k]]));
+  return Object.fromEntries(
+    Object.keys(body)
+      .sort()
+      .map((k) => [k, Array.isArray(body[k]) ? 'array' : typeof body[k]]),
+  );
 }
 
 export const REQUEST_ID = /^req_[0-9a-f]{32}$/;
