@@ -55,7 +55,7 @@ export abstract class DomainError extends Error {
 const codeCache = new WeakMap<object, string>();
 
 /** The code of an error class: its `static code`, else its name in UPPER_SNAKE. */
-function codeOf(errorClass: abstract new (...args: never[]) => unknown): string {
+function codeOf(errorClass: { readonly name: string }): string {
   let code = codeCache.get(errorClass);
   if (code === undefined) {
     // Only the class's own `static code`: a subclass gets a code of its own name.
