@@ -1,0 +1,33 @@
+// The part of autocannon's programmatic API the bench uses (the package ships no types).
+declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events';
+
+  interface Options {
+    url: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    connections?: number;
+    pipelining?: number;
+    duration?: number;
+    amount?: number;
+    timeout?: number;
+  }
+
+  interface Result {
+    duration: number;
+    errors: number;
+    timeouts: number;
+    resets: number;
+    non2xx: number;
+    statusCodeStats: Record<string, { count: number }>;
+    requests: { total: number; average: number; sent: number };
+    latency: { p99: number; average: number };
+  }
+
+  /** Emits `response` (client, statusCode, bytes, milliseconds) for every answer. */
+  interface Instance extends EventEmitter, PromiseLike<Result> {}
+
+  function autocannon(options: Options): Instance;
+  export = autocannon;
+}

@@ -1,0 +1,74 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import type { MemoryMessage, ReadyMessage } from './child-ipc';
+
+/** A server under test, running in a child process. */
+export interface ServerProcess {
+  url: string;
+  features: Set<string>;
+  /** RSS and heap after a full GC in the child (GC only when it runs with `--expose-gc`). */
+  memory(): Promise<MemoryMessage>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Forks `script` with `args` and waits for its `ready` message. The child's stderr goes to ours;
+ * its stdout (the "listening on" line) is dropped.
+ */
+export async function startServerProcess(
+  script: string,
+  args: string[],
+  options: { execArgv?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const child = fork(script, args, {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: options.execArgv ?? [],
+    env: { ...process.env, ...options.env },
+  });
+  const ready = await waitFor<ReadyMessage>(
+    child,
+    (m) => m.type === 'ready',
+    options.timeoutMs ?? 30_000,
+    `${script} ${args.join(' ')} did not start`,
+  );
+  return {
+    url: ready.url,
+    features: new Set(ready.features),
+    async memory() {
+      const reply = waitFor<MemoryMessage>(child, (m) => m.type === 'memory', 30_000, 'no memory');
+      child.send({ type: 'memory' });
+      return reply;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+function waitFor<T extends { type: string }>(
+  child: ChildProcess,
+  accept: (message: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`${what} within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (message: T) => {
+      if (message && accept(message)) finish(undefined, message);
+    };
+    const onExit = (code: number | null) =>
+      finish(new Error(`${what}: the process exited (${code})`));
+    function finish(error?: Error, message?: T) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(message!);
+    }
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}

@@ -1,0 +1,222 @@
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FEATURE_NAMES } from './api/features';
+import { drive } from './harness/load';
+import {
+  Measured,
+  renderResults,
+  Row,
+  RunInfo,
+  verdict,
+  notModifiedChecks,
+} from './harness/report';
+import { ServerProcess, startServerProcess } from './harness/server-process';
+import { Adapter, BUDGET, Prepared, Scenario, SCENARIOS, Target, Variant } from './scenarios';
+
+/**
+ * `npm run bench`: every scenario on Express and Fastify, bare Nest against `StatusModule.forRoot()`,
+ * in alternating rounds; prints the table and writes it to bench/RESULTS.md.
+ *
+ * Options: `--duration S` `--rounds N` `--warmup S` `--connections N`
+ * `--adapters express,fastify` `--scenarios get-small,post-422` `--out FILE`; `--quick` is a
+ * smoke run (1 round of 1 s, nothing written unless `--out` is given).
+ */
+interface Config {
+  duration: number;
+  rounds: number;
+  warmup: number;
+  connections: number;
+  adapters: Adapter[];
+  scenarios: Scenario[];
+  out?: string;
+}
+
+function config(): Config {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      rounds: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string', default: '10' },
+      adapters: { type: 'string', default: 'express,fastify' },
+      scenarios: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const quick = values.quick;
+  const ids = values.scenarios?.split(',');
+  const scenarios = ids ? SCENARIOS.filter((s) => ids.includes(s.id)) : [...SCENARIOS];
+  if (ids && scenarios.length !== ids.length) {
+    throw new Error(`Unknown scenario. Known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  }
+  const adapters = values.adapters.split(',') as Adapter[];
+  if (adapters.some((a) => a !== 'express' && a !== 'fastify')) {
+    throw new Error('--adapters takes express and/or fastify');
+  }
+  const full = !quick && !ids && adapters.length === 2;
+  return {
+    duration: Number(values.duration ?? (quick ? 1 : 3)),
+    rounds: Number(values.rounds ?? (quick ? 1 : 3)),
+    warmup: Number(values.warmup ?? (quick ? 0.5 : 1)),
+    connections: Number(values.connections),
+    adapters,
+    scenarios,
+    // Only a full run replaces the published results.
+    out: values.out ?? (full ? join(__dirname, '..', '..', 'bench', 'RESULTS.md') : undefined),
+  };
+}
+
+const log = (message: string) => process.stderr.write(message + '\n');
+
+async function startServer(adapter: Adapter, variant: Variant): Promise<ServerProcess> {
+  return startServerProcess(join(__dirname, 'server.js'), [
+    '--adapter',
+    adapter,
+    '--variant',
+    variant,
+  ]);
+}
+
+/** Prepares a variant and checks, with one request, that it answers the status expected. */
+async function prepare(scenario: Scenario, target: Target): Promise<Prepared> {
+  const prepared = await scenario.prepare(target);
+  const { method, path, headers, body } = prepared.request;
+  const response = await fetch(target.url + path, { method, headers, body });
+  await response.arrayBuffer();
+  if (response.status !== prepared.status) {
+    throw new Error(`${target.variant} answered ${response.status}, expected ${prepared.status}`);
+  }
+  return prepared;
+}
+
+async function measureScenario(
+  scenario: Scenario,
+  adapter: Adapter,
+  servers: Record<Variant, ServerProcess>,
+  cfg: Config,
+): Promise<Row> {
+  const features = servers.ours.features;
+  const row: Row = {
+    adapter,
+    scenario,
+    state: 'measured',
+    budget: scenario.budget(adapter, features),
+    ratios: [],
+  };
+  if (scenario.requires && !features.has(scenario.requires)) {
+    return { ...row, state: 'pending', reason: `needs ${FEATURE_NAMES[scenario.requires]}` };
+  }
+  const targets = (['bare', 'ours'] as const).map((variant) => ({
+    url: servers[variant].url,
+    adapter,
+    variant,
+    features: servers[variant].features,
+  }));
+  const measured: Partial<Record<Variant, Measured>> = {};
+  try {
+    for (const target of targets) {
+      const prepared = await prepare(scenario, target);
+      measured[target.variant] = { prepared, rps: [], p99: [], unexpected: {} };
+      if (cfg.warmup > 0) {
+        await drive(target.url, prepared.request, {
+          duration: cfg.warmup,
+          connections: cfg.connections,
+        });
+      }
+    }
+  } catch (error) {
+    return { ...row, state: 'error', reason: (error as Error).message };
+  }
+  for (let round = 0; round < cfg.rounds; round++) {
+    const order: Variant[] = round % 2 === 0 ? ['bare', 'ours'] : ['ours', 'bare'];
+    const rps: Partial<Record<Variant, number>> = {};
+    for (const variant of order) {
+      const m = measured[variant]!;
+      const result = await drive(servers[variant].url, m.prepared.request, {
+        duration: cfg.duration,
+        connections: cfg.connections,
+      });
+      m.rps.push(result.rps);
+      m.p99.push(result.p99);
+      rps[variant] = result.rps;
+      for (const [status, count] of Object.entries(result.statuses)) {
+        if (Number(status) !== m.prepared.status)
+          m.unexpected[Number(status)] = (m.unexpected[Number(status)] ?? 0) + count;
+      }
+      if (result.errors > 0) m.unexpected[0] = (m.unexpected[0] ?? 0) + result.errors;
+    }
+    row.ratios.push(rps.ours! / rps.bare!);
+    log(
+      `  ${adapter} ${scenario.id} round ${round + 1}/${cfg.rounds}: ` +
+        `bare ${Math.round(rps.bare!)} req/s, ours ${Math.round(rps.ours!)} req/s`,
+    );
+  }
+  row.bare = measured.bare;
+  row.ours = measured.ours;
+  const wrong = (['bare', 'ours'] as const)
+    .filter((v) => Object.keys(measured[v]!.unexpected).length > 0)
+    .map(
+      (v) =>
+        `${v} also answered ${JSON.stringify(measured[v]!.unexpected)} (0 = connection errors)`,
+    );
+  if (wrong.length > 0) return { ...row, state: 'error', reason: wrong.join('; ') };
+  return row;
+}
+
+async function main(): Promise<void> {
+  const cfg = config();
+  const started = Date.now();
+  const perScenario = 2 * (cfg.warmup + cfg.rounds * cfg.duration);
+  const estimate = cfg.adapters.length * cfg.scenarios.length * perScenario;
+  log(
+    `bench: ${cfg.scenarios.length} scenarios × ${cfg.adapters.length} adapters × 2 variants, ` +
+      `${cfg.rounds} rounds of ${cfg.duration} s: about ${Math.ceil(estimate / 60)} min`,
+  );
+  const rows: Row[] = [];
+  for (const adapter of cfg.adapters) {
+    const servers = {
+      bare: await startServer(adapter, 'bare'),
+      ours: await startServer(adapter, 'ours'),
+    };
+    try {
+      for (const scenario of cfg.scenarios) {
+        rows.push(await measureScenario(scenario, adapter, servers, cfg));
+      }
+    } finally {
+      await Promise.all([servers.bare.stop(), servers.ours.stop()]);
+    }
+  }
+  const info: RunInfo = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    node: process.version,
+    cpus: availableParallelism(),
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    platform: `${process.platform} ${process.arch}`,
+    connections: cfg.connections,
+    rounds: cfg.rounds,
+    duration: cfg.duration,
+    warmup: cfg.warmup,
+    elapsedSeconds: (Date.now() - started) / 1000,
+  };
+  const markdown = renderResults(rows, info);
+  process.stdout.write(markdown);
+  if (cfg.out) {
+    writeFileSync(cfg.out, markdown);
+    log(`bench: wrote ${cfg.out}`);
+  }
+  const missed =
+    rows.filter((r) => ['MISSED', 'error'].includes(verdict(r))).length +
+    notModifiedChecks(rows).filter((c) => c.nm / c.ok <= BUDGET.notModifiedOverOk).length;
+  if (missed > 0) {
+    log(`bench: ${missed} budget(s) missed or scenario(s) failed`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { BenchAppModule, Variant } from './api/bench-app.module';
+import { libraryFeatures } from './api/features';
+import { serveParent } from './harness/child-ipc';
+
+/**
+ * One server under test: `node dist/bench/server.js --adapter express|fastify --variant bare|ours`.
+ * Listens on a free loopback port and prints it; forked by `bench/run.ts`, it also reports
+ * over IPC which library features it wired in.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      adapter: { type: 'string', default: 'express' },
+      variant: { type: 'string', default: 'ours' },
+    },
+  });
+  const variant = values.variant as Variant;
+  if (variant !== 'bare' && variant !== 'ours') throw new Error('--variant is bare or ours');
+  const adapter = values.adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
+  if (values.adapter !== 'fastify' && values.adapter !== 'express') {
+    throw new Error('--adapter is express or fastify');
+  }
+  const app = await NestFactory.create(BenchAppModule.forVariant(variant), adapter, {
+    logger: false,
+  });
+  app.enableShutdownHooks();
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address();
+  const features = variant === 'ours' ? [...libraryFeatures()] : [];
+  serveParent(`http://127.0.0.1:${port}`, features);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
