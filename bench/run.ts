@@ -105,6 +105,7 @@ async function measureScenario(
     state: 'measured',
     budget: scenario.budget(adapter, features),
     ratios: [],
+    cpuRatios: [],
   };
   if (scenario.requires && !features.has(scenario.requires)) {
     return { ...row, state: 'pending', reason: `needs ${FEATURE_NAMES[scenario.requires]}` };
@@ -119,7 +120,7 @@ async function measureScenario(
   try {
     for (const target of targets) {
       const prepared = await prepare(scenario, target);
-      measured[target.variant] = { prepared, rps: [], p99: [], unexpected: {} };
+      measured[target.variant] = { prepared, rps: [], p99: [], cpu: [], unexpected: {} };
       if (cfg.warmup > 0) {
         await drive(target.url, prepared.request, {
           duration: cfg.warmup,
@@ -133,14 +134,19 @@ async function measureScenario(
   for (let round = 0; round < cfg.rounds; round++) {
     const order: Variant[] = round % 2 === 0 ? ['bare', 'ours'] : ['ours', 'bare'];
     const rps: Partial<Record<Variant, number>> = {};
+    const cpu: Partial<Record<Variant, number>> = {};
     for (const variant of order) {
       const m = measured[variant]!;
+      const cpuBefore = await servers[variant].cpu();
       const result = await drive(servers[variant].url, m.prepared.request, {
         duration: cfg.duration,
         connections: cfg.connections,
       });
+      const responses = Object.values(result.statuses).reduce((a, b) => a + b, 0);
+      cpu[variant] = ((await servers[variant].cpu()) - cpuBefore) / Math.max(1, responses);
       m.rps.push(result.rps);
       m.p99.push(result.p99);
+      m.cpu.push(cpu[variant]);
       rps[variant] = result.rps;
       for (const [status, count] of Object.entries(result.statuses)) {
         if (Number(status) !== m.prepared.status)
@@ -149,9 +155,11 @@ async function measureScenario(
       if (result.errors > 0) m.unexpected[0] = (m.unexpected[0] ?? 0) + result.errors;
     }
     row.ratios.push(rps.ours! / rps.bare!);
+    row.cpuRatios.push(cpu.bare! / cpu.ours!);
     log(
       `  ${adapter} ${scenario.id} round ${round + 1}/${cfg.rounds}: ` +
-        `bare ${Math.round(rps.bare!)} req/s, ours ${Math.round(rps.ours!)} req/s`,
+        `bare ${Math.round(rps.bare!)} req/s ${cpu.bare!.toFixed(1)} µs CPU/req, ` +
+        `ours ${Math.round(rps.ours!)} req/s ${cpu.ours!.toFixed(1)} µs CPU/req`,
     );
   }
   row.bare = measured.bare;

@@ -19,17 +19,29 @@ export interface MemoryMessage {
   extra: Record<string, number>;
 }
 
+/** CPU time the child has used so far (`process.cpuUsage()`), microseconds. */
+export interface CpuMessage {
+  type: 'cpu';
+  user: number;
+  system: number;
+}
+
 type Extra = () => Record<string, number> | Promise<Record<string, number>>;
 
 /**
  * Prints the URL (for a person running the server by hand), tells the parent it is ready, and
- * answers `{ type: 'memory' }` requests. Exits when the parent goes away, so no server outlives
+ * answers `{ type: 'memory' }` and `{ type: 'cpu' }` requests. Exits when the parent goes away, so no server outlives
  * an interrupted bench.
  */
 export function serveParent(url: string, features: string[], extra: Extra = () => ({})): void {
   console.log(`listening on ${url}`);
   if (!process.send) return;
   process.on('message', (message: { type?: string }) => {
+    if (message?.type === 'cpu') {
+      const reply: CpuMessage = { type: 'cpu', ...process.cpuUsage() };
+      process.send?.(reply);
+      return;
+    }
     if (message?.type !== 'memory') return;
     void (async () => {
       const gc = (globalThis as { gc?: () => void }).gc;

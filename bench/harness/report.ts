@@ -6,6 +6,8 @@ export interface Measured {
   prepared: Prepared;
   rps: number[];
   p99: number[];
+  /** Server CPU time (user + system) per response, microseconds. */
+  cpu: number[];
   /** Responses whose status was not `prepared.status`, by status; connection errors as `0`. */
   unexpected: Record<number, number>;
 }
@@ -22,6 +24,8 @@ export interface Row {
   ours?: Measured;
   /** ours/bare of each round, both measured back to back. */
   ratios: number[];
+  /** bare/ours server CPU per request of each round (above 1: ours spends less). */
+  cpuRatios: number[];
 }
 
 /** How the run was made, printed above the table. */
@@ -58,6 +62,7 @@ export function notModifiedChecks(rows: Row[]): { adapter: Adapter; ok: number; 
 
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+const us = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(3)}×` : 'n/a');
 
 /** The results as Markdown: how it was run, the table, the 304 check, and notes. */
@@ -77,14 +82,14 @@ export function renderResults(rows: Row[], info: RunInfo): string {
     '',
   );
   lines.push(
-    '| adapter | scenario | status bare / ours | bare req/s | ours req/s | ratio ours/bare | spread | budget | bare p99 ms | ours p99 ms | verdict |',
-    '|---|---|---|--:|--:|--:|---|--:|--:|--:|---|',
+    '| adapter | scenario | status bare / ours | bare req/s | ours req/s | ratio ours/bare | spread | budget | bare p99 ms | ours p99 ms | bare CPU µs/req | ours CPU µs/req | CPU ratio bare/ours | verdict |',
+    '|---|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|---|',
   );
   for (const row of rows) {
     const budget = `≥ ${row.budget.toFixed(2)}×`;
     if (row.state === 'pending' || !row.bare || !row.ours) {
       lines.push(
-        `| ${row.adapter} | ${row.scenario.title} | | | | | | ${budget} | | | ${row.state}: ${row.reason ?? ''} |`,
+        `| ${row.adapter} | ${row.scenario.title} | | | | | | ${budget} | | | | | | ${row.state}: ${row.reason ?? ''} |`,
       );
       continue;
     }
@@ -96,7 +101,9 @@ export function renderResults(rows: Row[], info: RunInfo): string {
     lines.push(
       `| ${row.adapter} | ${row.scenario.title} | ${row.bare.prepared.status} / ${row.ours.prepared.status} | ` +
         `${int(median(row.bare.rps))} | ${int(median(row.ours.rps))} | **${x(median(row.ratios))}** | ${spread} | ${budget} | ` +
-        `${ms(median(row.bare.p99))} | ${ms(median(row.ours.p99))} | ${v}${row.reason ? `: ${row.reason}` : ''} |`,
+        `${ms(median(row.bare.p99))} | ${ms(median(row.ours.p99))} | ` +
+        `${us(median(row.bare.cpu))} | ${us(median(row.ours.cpu))} | ${x(median(row.cpuRatios))} | ` +
+        `${v}${row.reason ? `: ${row.reason}` : ''} |`,
     );
   }
   const checks = notModifiedChecks(rows);

@@ -1,6 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import type { MemoryMessage, ReadyMessage } from './child-ipc';
+import type { CpuMessage, MemoryMessage, ReadyMessage } from './child-ipc';
 
 /** A server under test, running in a child process. */
 export interface ServerProcess {
@@ -8,6 +8,8 @@ export interface ServerProcess {
   features: Set<string>;
   /** RSS and heap after a full GC in the child (GC only when it runs with `--expose-gc`). */
   memory(): Promise<MemoryMessage>;
+  /** CPU time (user + system) the child has used so far, microseconds. */
+  cpu(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,12 @@ export async function startServerProcess(
       const reply = waitFor<MemoryMessage>(child, (m) => m.type === 'memory', 30_000, 'no memory');
       child.send({ type: 'memory' });
       return reply;
+    },
+    async cpu() {
+      const reply = waitFor<CpuMessage>(child, (m) => m.type === 'cpu', 10_000, 'no cpu');
+      child.send({ type: 'cpu' });
+      const { user, system } = await reply;
+      return user + system;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
