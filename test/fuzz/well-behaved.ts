@@ -1,0 +1,119 @@
+import { METHODS } from 'node:http';
+import { reasonPhrase } from '../../lib';
+import { REQUEST_ID } from '../support/http-app';
+import type { RawRequest, RawResponse } from './raw-http';
+
+/** What the library accepts as an incoming request id (lib/errors/request-id.ts). */
+const WELL_FORMED_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const CODE = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * What a response must never show: a stack frame, a source path, a driver or runtime error name.
+ * (An answer may quote the client's own path or field names; these are not the client's.)
+ */
+const INTERNALS = [
+  /\bat [^\s]+ \(?[^\s)]*:\d+:\d+\)?/, // a stack frame
+  /node_modules|\/work\/|dist\/lib|\.ts:\d+/,
+  /\b(TypeError|ReferenceError|RangeError|SyntaxError|SqliteError|SQLITE_[A-Z]+)\b/,
+  /Cannot read propert|is not a function|Maximum call stack|Unexpected token|in JSON at position \d+ \(line/,
+];
+
+/** A header value with CR, LF or another control character: the request may not be what it seems. */
+function smuggles(request: RawRequest): boolean {
+  return request.headers.some(([, value]) => /[\x00-\x08\x0a-\x1f\x7f]/.test(value));
+}
+
+/**
+ * Why Node's HTTP parser would refuse `request` before any application code runs (it then answers
+ * 400 or 431 itself), or `undefined` when the request is valid HTTP/1.1 and the app must answer it.
+ */
+export function refusedByHttpParser(request: RawRequest): string | undefined {
+  if (!METHODS.includes(request.method)) return 'a method Node does not know';
+  if (/[^\x21-\x7e]/.test(request.path)) return 'a request-target that is not printable ASCII';
+  // CR/LF may also end a header early and start another (or the body): the parser may accept that.
+  if (smuggles(request)) return 'a control character in a header value';
+  const headBytes = request.headers.reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+  if (headBytes > 15_000) return 'headers near or over 16 KB';
+  return undefined;
+}
+
+/**
+ * The fuzz invariant. Every answer: never a 5xx, never internals. An answer from the app: a
+ * well-formed `X-Request-Id` (the client's when it was well formed), and for an error, our
+ * envelope carrying the same id. An answer from Node's HTTP parser (no request id): only 400/431,
+ * and only when the request was not valid HTTP.
+ * Throws with the request and response when violated.
+ */
+export function expectWellBehaved(
+  request: RawRequest,
+  response: RawResponse,
+  options: { parserRefusalsAllowed?: boolean } = {},
+): void {
+  const fail = (why: string): never => {
+    const shown = {
+      method: request.method,
+      path: request.path.slice(0, 300),
+      headers: request.headers.map(([k, v]) => [k, v.slice(0, 120)]),
+      body: request.body?.subarray(0, 200).toString('latin1'),
+    };
+    throw new Error(
+      `${why}\nrequest: ${JSON.stringify(shown)}\nresponse: ${response.status} ` +
+        `${JSON.stringify(response.headers)}\n${response.text.slice(0, 500)}`,
+    );
+  };
+  if (response.status >= 500) fail(`a ${response.status} for a client's request`);
+  for (const pattern of INTERNALS) {
+    if (pattern.test(response.text)) fail(`the body shows internals (${pattern})`);
+  }
+  const id = response.headers['x-request-id'];
+  if (id === undefined) {
+    const refused = refusedByHttpParser(request);
+    if (refused && options.parserRefusalsAllowed === false)
+      fail(`Node's HTTP parser answered (${refused}) outside our envelope`);
+    if (!refused)
+      fail('an answer without X-Request-Id to a valid HTTP request: the app did not shape it');
+    if (response.status !== 400 && response.status !== 431) {
+      fail(`the HTTP parser refused the request (${refused}) with ${response.status}`);
+    }
+    return;
+  }
+  if (!WELL_FORMED_ID.test(id)) fail('a malformed X-Request-Id was sent back');
+  const sent = request.headers.filter(([k]) => k.toLowerCase() === 'x-request-id');
+  if (smuggles(request)) {
+    // CR/LF in a value may have cut the headers short: what the server saw is not what was listed.
+  } else if (sent.length === 1 && WELL_FORMED_ID.test(sent[0][1].trim())) {
+    if (id !== sent[0][1].trim()) fail("the client's well-formed request id was not echoed");
+  } else if (sent.length === 0 && !REQUEST_ID.test(id)) {
+    fail('a generated request id is not req_ + 32 hex digits');
+  }
+  if (response.status < 400 || request.method === 'HEAD') return;
+  const type = response.headers['content-type'] ?? '';
+  if (!/^application\/(problem\+)?json; charset=utf-8$/.test(type)) {
+    fail(`an error with Content-Type "${type}"`);
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(response.text);
+  } catch {
+    return fail('an error body that is not JSON');
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    fail('an error body that is not an object');
+  const problem = type.startsWith('application/problem+json');
+  if (problem) {
+    if (body.status !== response.status) fail('a problem whose status is not the real one');
+    if (body.title !== reasonPhrase(response.status))
+      fail('a problem whose title is not the reason phrase');
+    if (typeof body.detail !== 'string') fail('a problem without detail');
+  } else {
+    if (body.error !== reasonPhrase(response.status))
+      fail('an envelope whose error is not the reason phrase');
+    if (typeof body.message !== 'string' || body.message === '')
+      fail('an envelope without message');
+  }
+  if (typeof body.code !== 'string' || !CODE.test(body.code))
+    fail('an error without an UPPER_SNAKE code');
+  if (body.requestId !== id) fail('an error whose requestId is not its X-Request-Id');
+  if ('stack' in body) fail('an error body with a stack');
+  if ('statusCode' in body) fail("Nest's or an adapter's own error body, not ours");
+}
