@@ -24,3 +24,20 @@ export { reasonPhrase } from './errors/reason-phrases';
 
 export { StatusValidationPipe } from './validation/status-validation.pipe';
 export { StatusInterceptor } from './responses/status.interceptor';
+
+export { ConditionalInterceptor } from './conditional/conditional.interceptor';
+export { ETag } from './conditional/etag.decorator';
+export type { VersionOf } from './conditional/etag.decorator';
+export { LastModified } from './conditional/last-modified.decorator';
+export { CurrentVersion } from './conditional/current-version.decorator';
+export type {
+  CurrentVersionOptions,
+  CurrentVersionResolver,
+  CurrentVersionSource,
+} from './conditional/current-version.decorator';
+export {
+  DuplicateResourceError,
+  InvalidStateTransitionError,
+  VersionMismatchError,
+} from './conditional/conflict-errors';
+export type { StateTransition } from './conditional/conflict-errors';
