@@ -24,6 +24,9 @@ export { reasonPhrase } from './errors/reason-phrases';
 
 export { StatusValidationPipe } from './validation/status-validation.pipe';
 export { StatusInterceptor } from './responses/status.interceptor';
+export { Created, DeleteMissing, NoContent } from './responses/created.decorator';
+export { created, CreatedResult } from './responses/created-result';
+export type { LocationBuilder } from './responses/success-rules';
 
 export { ConditionalInterceptor } from './conditional/conditional.interceptor';
 export { ETag } from './conditional/etag.decorator';

@@ -50,6 +50,13 @@ export class StatusModuleOptions {
   maxBodyDepth?: number = 32;
   /** Register the response interceptor (`APP_INTERCEPTOR`): request id, success statuses. */
   interceptor?: boolean = true;
+  /**
+   * What a DELETE of a resource that does not exist answers app-wide: `404` (default) or `204`
+   * (the idempotent style). The guide: choose one and be consistent. Per route: `@DeleteMissing()`.
+   */
+  deleteMissing?: 404 | 204 = 404;
+  /** Build `Location` headers as absolute URLs (`http://host/api/users/42`) instead of paths. */
+  absoluteLocations?: boolean = false;
   /** Answer a known path with the wrong method as 405 with `Allow` (instead of 404). */
   methodNotAllowed?: boolean = true;
   /**

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject, NotFoundException } from '@nestjs/common';
-import { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
+import { AbstractHttpAdapter, BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { throwError } from 'rxjs';
 import { AllowedMethods } from '../routing/allowed-methods';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
@@ -34,6 +34,10 @@ export class StatusExceptionFilter implements ExceptionFilter {
   }
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (this.options.filter === false) {
+      // Registered by forRootAsync but switched off: answer as Nest would without us.
+      return new BaseExceptionFilter(this.adapterHost.httpAdapter).catch(exception, host);
+    }
     const type = host.getType<string>();
     if (type !== 'http') {
       // GraphQL reads a returned error; microservices and websockets read an erroring stream.

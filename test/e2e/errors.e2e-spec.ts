@@ -66,14 +66,12 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   });
 
   it('names nested and array fields by path', async () => {
-    const res = await http
-      .post('/things')
-      .send({
-        name: 'Ada',
-        email: 'ada@example.com',
-        address: { city: '' },
-        items: [{ sku: 'a' }, { sku: 5 }],
-      });
+    const res = await http.post('/things').send({
+      name: 'Ada',
+      email: 'ada@example.com',
+      address: { city: '' },
+      items: [{ sku: 'a' }, { sku: 5 }],
+    });
     expect(res.status).toBe(422);
     expect(res.body.details).toEqual([
       { field: 'address.city', message: 'city should not be empty', code: 'REQUIRED' },
