@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
 import { ConditionalInterceptor } from './conditional/conditional.interceptor';
-import { disableExpressETag } from './conditional/express-etag';
+import { takeOverExpressConditionals } from './conditional/express-conditionals';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
 import { StatusInterceptor } from './responses/status.interceptor';
 import { AllowedMethods } from './routing/allowed-methods';
@@ -81,7 +81,7 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     if (!adapter) return;
     this.allowedMethods.attach(adapter);
     if (this.options.filter !== false) keepJsonBodyOnParseError(adapter);
-    if (this.options.etag !== false) disableExpressETag(adapter);
+    if (this.options.etag !== false) takeOverExpressConditionals(adapter);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   PreconditionFailedError,
   PreconditionRequiredError,
 } from '../errors/domain-errors';
+import { CreatedResult } from '../responses/created-result';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
 import { hashBody } from './body-hash';
@@ -105,7 +106,9 @@ export class ConditionalInterceptor implements NestInterceptor {
         )
       : next.handle();
     if (!plan.tagsWrites || method === 'DELETE') return handled;
-    return handled.pipe(mergeMap((result) => this.tagWrite(result, plan, request, response, context)));
+    return handled.pipe(
+      mergeMap((result) => this.tagWrite(result, plan, request, response, context)),
+    );
   }
 
   /** GET/HEAD: tag the result, then answer 304 (or 412) when a precondition says so. */
@@ -119,13 +122,13 @@ export class ConditionalInterceptor implements NestInterceptor {
     if (result === null || result === undefined) return result;
     const { validators, json } = this.validatorsOf(result, plan);
     if (!validators.etag && validators.lastModified === undefined) return result;
-    this.setValidators(response, validators);
     const outcome = evaluatePreconditions(request.headers, method, validators);
+    if (outcome.kind === 'failed') throw this.failure(412, validators, outcome.condition);
+    this.setValidators(response, validators);
     if (outcome.kind === 'not-modified') {
-      // Nest sends a web Response's status; the headers set above stay (RFC 9110 15.4.5).
+      // Nest sends a web Response's status and keeps the headers already set (RFC 9110 15.4.5).
       return new Response(null, { status: 304 });
     }
-    if (outcome.kind === 'failed') throw this.failure(412, validators, outcome.condition);
     return json === undefined ? result : this.sendJson(response, json);
   }
 
@@ -156,7 +159,8 @@ export class ConditionalInterceptor implements NestInterceptor {
       : { exists: false };
     const outcome = evaluatePreconditions(request.headers, method, validators);
     // A write never gets 'not-modified': evaluatePreconditions answers 'failed' instead.
-    if (outcome.kind === 'failed') throw this.failure(guard.failedStatus, validators, outcome.condition);
+    if (outcome.kind === 'failed')
+      throw this.failure(guard.failedStatus, validators, outcome.condition);
   }
 
   /** A successful PUT/PATCH answers with the new tag: from the result, or re-read for a 204. */
@@ -168,6 +172,13 @@ export class ConditionalInterceptor implements NestInterceptor {
     context: ExecutionContext,
   ): Promise<unknown> {
     if (result === null) return result;
+    if (result instanceof CreatedResult) {
+      // An upsert that created: tag the new entity; the StatusInterceptor sends the 201.
+      if (result.entity !== null && result.entity !== undefined) {
+        this.setValidators(response, this.validatorsOf(result.entity, plan).validators);
+      }
+      return result;
+    }
     if (result === undefined) {
       const entity = plan.guard ? await plan.guard.resolve(request, context) : undefined;
       if (entity !== null && entity !== undefined) {
@@ -247,11 +258,9 @@ export class ConditionalInterceptor implements NestInterceptor {
     const lastModified = this.reflector.getAllAndOverride(LastModified, targets);
     const current = this.reflector.getAllAndOverride(CurrentVersionMeta, targets);
     const status = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as
-      | number
-      | undefined;
+      number | undefined;
     const method = Reflect.getMetadata(METHOD_METADATA, context.getHandler()) as
-      | RequestMethod
-      | undefined;
+      RequestMethod | undefined;
     const routeStatus = status ?? (method === RequestMethod.POST ? 201 : 200);
     return {
       succeeds: routeStatus >= 200 && routeStatus < 300,

@@ -8,12 +8,18 @@ import { Reflector } from '@nestjs/core';
  * does not exist. Throw `NotFoundError` when the route answers 404 for a missing resource.
  */
 export interface CurrentVersionResolver<T = unknown> {
-  resolve(request: any, context: ExecutionContext): T | null | undefined | Promise<T | null | undefined>;
+  resolve(
+    request: any,
+    context: ExecutionContext,
+  ): T | null | undefined | Promise<T | null | undefined>;
 }
 
 /** A resolver function, or an injectable class (a provider of your module) implementing one. */
 export type CurrentVersionSource<T = unknown> =
-  | ((request: any, context: ExecutionContext) => T | null | undefined | Promise<T | null | undefined>)
+  | ((
+      request: any,
+      context: ExecutionContext,
+    ) => T | null | undefined | Promise<T | null | undefined>)
   | Type<CurrentVersionResolver<T>>;
 
 /** Per-route choices of `@CurrentVersion()`, overriding the module's options. */

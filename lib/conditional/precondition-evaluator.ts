@@ -29,9 +29,7 @@ export type FailedCondition = 'if-match' | 'if-unmodified-since' | 'if-none-matc
 
 /** Outcome of RFC 9110 13.2.2. */
 export type PreconditionOutcome =
-  | { kind: 'proceed' }
-  | { kind: 'not-modified' }
-  | { kind: 'failed'; condition: FailedCondition };
+  { kind: 'proceed' } | { kind: 'not-modified' } | { kind: 'failed'; condition: FailedCondition };
 
 const PROCEED: PreconditionOutcome = { kind: 'proceed' };
 const NOT_MODIFIED: PreconditionOutcome = { kind: 'not-modified' };
@@ -78,7 +76,11 @@ export function evaluatePreconditions(
     }
   } else if (read) {
     const since = parseHttpDate(single(headers['if-modified-since']));
-    if (since !== undefined && current.lastModified !== undefined && current.lastModified <= since) {
+    if (
+      since !== undefined &&
+      current.lastModified !== undefined &&
+      current.lastModified <= since
+    ) {
       return NOT_MODIFIED;
     }
   }
