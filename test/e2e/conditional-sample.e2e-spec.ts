@@ -93,12 +93,14 @@ describe.each(SAMPLE_ADAPTERS)('sample documents and orders on %s', (adapter) =>
     expect(again.body.currentVersion).toBe('v1');
   });
 
-  it('validates a PUT with 422 (after the precondition)', async () => {
+  it('validates a PUT with 422, after the precondition (a stale one is a 409)', async () => {
     const res = await http.put('/api/documents/42').set('If-Match', '"v5"').send({ title: '' });
     expect(res.status).toBe(422);
     expect(res.body.details).toEqual([
       { field: 'title', message: 'Title is required and cannot be empty.', code: 'REQUIRED' },
     ]);
+    const stale = await http.put('/api/documents/42').set('If-Match', '"v3"').send({ title: '' });
+    expect(stale.status).toBe(409);
   });
 
   it('patches with 204 + the new ETag; 409 when stale; 404 when missing; 422', async () => {

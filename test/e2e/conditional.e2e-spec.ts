@@ -468,6 +468,43 @@ describe.each(ADAPTERS)('conditional options on %s', (name, makeAdapter) => {
     });
   });
 
+  it('reads its options from forRootAsync too', async () => {
+    running = await startApp(
+      {
+        imports: [
+          StatusModule.forRootAsync({
+            useFactory: () => ({ preconditionFailedStatus: 412 as const, etag: true }),
+          }),
+        ],
+        controllers: [DocsController],
+        providers: [DocStore, DocVersions],
+      },
+      makeAdapter,
+    );
+    const http = request(running.url);
+    expect((await http.get('/docs/42').set('If-None-Match', '"v5"')).status).toBe(304);
+    expect((await http.put('/docs/42').set('If-Match', '"v3"').send({ title: 'x' })).status).toBe(
+      412,
+    );
+  });
+
+  it('is switched off by forRootAsync({ etag: false })', async () => {
+    running = await startApp(
+      {
+        imports: [StatusModule.forRootAsync({ useFactory: () => ({ etag: false }) })],
+        controllers: [DocsController],
+        providers: [DocStore, DocVersions],
+      },
+      makeAdapter,
+    );
+    const http = request(running.url);
+    const res = await http.get('/docs/42');
+    expect(res.headers.etag).not.toBe('"v5"');
+    expect((await http.put('/docs/42').set('If-Match', '"v3"').send({ title: 'x' })).status).toBe(
+      200,
+    );
+  });
+
   it('leaves ETags to the framework when the etag part is off', async () => {
     const { http } = await start({ etag: false });
     const res = await http.get('/docs/42');
