@@ -3,7 +3,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FEATURE_NAMES } from './api/features';
-import { drive } from './harness/load';
+import { drive, once } from './harness/load';
 import {
   Measured,
   renderResults,
@@ -83,9 +83,7 @@ async function startServer(adapter: Adapter, variant: Variant): Promise<ServerPr
 /** Prepares a variant and checks, with one request, that it answers the status expected. */
 async function prepare(scenario: Scenario, target: Target): Promise<Prepared> {
   const prepared = await scenario.prepare(target);
-  const { method, path, headers, body } = prepared.request;
-  const response = await fetch(target.url + path, { method, headers, body });
-  await response.arrayBuffer();
+  const response = await once(target.url, prepared.request);
   if (response.status !== prepared.status) {
     throw new Error(`${target.variant} answered ${response.status}, expected ${prepared.status}`);
   }

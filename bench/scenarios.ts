@@ -1,6 +1,6 @@
 import type { Feature } from './api/features';
 import { INVALID_ITEM, MALFORMED_ITEM, VALID_ITEM } from './api/payloads';
-import type { LoadRequest } from './harness/load';
+import { LoadRequest, once } from './harness/load';
 
 export type Adapter = 'express' | 'fastify';
 export type Variant = 'bare' | 'ours';
@@ -86,10 +86,8 @@ export const SCENARIOS: readonly Scenario[] = [
     requires: 'etag',
     budget: getBudget,
     async prepare(target) {
-      const response = await fetch(target.url + '/small');
-      await response.arrayBuffer();
-      const etag = response.headers.get('etag');
-      if (etag === null) {
+      const etag = (await once(target.url, { method: 'GET', path: '/small' })).headers.etag;
+      if (typeof etag !== 'string') {
         // Bare Nest on Fastify sends no ETag, so it has no 304 to measure: its 200 stands in.
         return {
           request: { method: 'GET', path: '/small' },
@@ -151,8 +149,7 @@ export const SCENARIOS: readonly Scenario[] = [
     async prepare(target) {
       // The limit is one request per hour: spend it, and every request after is a 429.
       for (let i = 0; i < 3; i++) {
-        const response = await fetch(`${target.url}/limited`);
-        await response.arrayBuffer();
+        await once(target.url, { method: 'GET', path: '/limited' });
       }
       return { request: { method: 'GET', path: '/limited' }, status: 429 };
     },

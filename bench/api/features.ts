@@ -18,7 +18,7 @@ export const FEATURE_NAMES: Readonly<Record<Feature, string>> = {
  * bench compiles before the feature exists; `bench/api/ours.module.ts` wires it in once it does.
  */
 const PROBES: Readonly<Record<Feature, readonly string[]>> = {
-  etag: ['ETagInterceptor', 'EtagInterceptor', 'ConditionalInterceptor', 'ConditionalModule'],
+  etag: ['ETag'],
   throttle: ['StatusThrottlerGuard', 'RateLimitGuard', 'StatusThrottlerModule'],
   created: ['Created'],
 };

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { request as undiciRequest } from 'undici';
 
 /** One kind of request, repeated by every connection for the whole run. */
 export interface LoadRequest {
@@ -75,4 +76,21 @@ export function median(values: number[]): number {
   const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * One request, as autocannon sends it: no fetch semantics (fetch adds `Cache-Control: no-cache`
+ * to a conditional request, which makes Express ignore `If-None-Match`).
+ */
+export async function once(
+  baseUrl: string,
+  request: LoadRequest,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
+  const response = await undiciRequest(baseUrl + request.path, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+  });
+  await response.body.dump();
+  return { status: response.statusCode, headers: response.headers };
 }
