@@ -27,3 +27,22 @@ export { StatusInterceptor } from './responses/status.interceptor';
 export { Created, DeleteMissing, NoContent } from './responses/created.decorator';
 export { created, CreatedResult } from './responses/created-result';
 export type { LocationBuilder } from './responses/success-rules';
+
+export { Authenticated, Authorize, Public, Roles } from './auth/access.decorators';
+export type { PermissionPredicate } from './auth/access.decorators';
+export { HideForbidden } from './auth/hide-forbidden.decorator';
+export { CurrentUser } from './auth/current-user.decorator';
+export { InvalidTokenError, ResourceHiddenError } from './auth/auth.errors';
+export { bearerToken, hasCredentials } from './auth/bearer-token';
+export { StatusAuthGuard } from './auth/status-auth.guard';
+export type {
+  AuthenticateFunction,
+  Authenticator,
+  AuthenticatorOption,
+  AuthOptions,
+} from './auth/auth.options';
+export type { NotFoundFactory } from './auth/auth-state';
+
+export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
+export type { RedisThrottlerStorageOptions } from './rate-limit/redis-throttler.storage';
+export type { RateLimitOptions } from './rate-limit/rate-limit.options';

@@ -6,8 +6,10 @@ import {
   NestModule,
   Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { StatusAuthGuard } from './auth/status-auth.guard';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
+import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
 import { StatusInterceptor } from './responses/status.interceptor';
 import { AllowedMethods } from './routing/allowed-methods';
 import { RESOLVED_STATUS_OPTIONS } from './status.constants';
@@ -21,12 +23,14 @@ import { resolveOptions, StatusModuleOptions } from './status.options';
 import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
 
-/** Parts registered app-wide; `forRoot` leaves out the ones switched off. */
-type Part = 'filter' | 'validation' | 'interceptor';
-const PARTS: Record<Part, Provider> = {
+/** Parts registered app-wide; `forRoot` leaves out the ones switched off. Guards run in this order. */
+type Part = 'filter' | 'validation' | 'interceptor' | 'rateLimit' | 'auth';
+const PARTS: Record<Part, Provider | Provider[]> = {
   filter: { provide: APP_FILTER, useClass: StatusExceptionFilter },
   validation: { provide: APP_PIPE, useClass: StatusValidationPipe },
   interceptor: { provide: APP_INTERCEPTOR, useClass: StatusInterceptor },
+  rateLimit: RATE_LIMIT_PROVIDERS,
+  auth: { provide: APP_GUARD, useClass: StatusAuthGuard },
 };
 
 function providers(parts: Part[]): Provider[] {
@@ -37,13 +41,14 @@ function providers(parts: Part[]): Provider[] {
       inject: [STATUS_MODULE_OPTIONS],
     },
     AllowedMethods,
-    ...parts.map((part) => PARTS[part]),
+    ...parts.flatMap((part) => PARTS[part]),
   ];
 }
 
 /**
- * Import once, in the root module: registers the exception filter, the validation pipe and the
- * response interceptor app-wide (so a `Test.createTestingModule` app behaves like `main.ts`).
+ * Import once, in the root module: registers the exception filter, the validation pipe, the
+ * response interceptor and the guards (rate limit, then auth) app-wide (so a
+ * `Test.createTestingModule` app behaves like `main.ts`).
  *
  * @example
  * @Module({ imports: [StatusModule.forRoot({ format: 'problem', docsUrl: (code) => `https://docs.example.com/errors/${code}` })] })
