@@ -1,8 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { StatusModule } from '../lib';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { sampleAuth, sampleRateLimit } from './auth/status-options';
 import type { SampleConfig } from './config/sample-config';
 import { SampleConfigModule } from './config/sample-config.module';
 import { DatabaseModule } from './database/database.module';
+import { ReposModule } from './repos/repos.module';
 import { UsersModule } from './users/users.module';
 
 /** The sample API: every situation of the guide, through nestjs-status, on SQLite. */
@@ -14,8 +18,15 @@ export class AppModule {
       imports: [
         SampleConfigModule.forConfig(config),
         DatabaseModule.forPath(config.databasePath),
-        StatusModule.forRoot({ format: config.errorFormat }),
+        StatusModule.forRoot({
+          format: config.errorFormat,
+          auth: sampleAuth,
+          rateLimit: sampleRateLimit(config),
+        }),
         UsersModule,
+        AuthModule,
+        AdminModule,
+        ReposModule,
       ],
     };
   }
