@@ -1,9 +1,11 @@
+import { APP_GUARD } from '@nestjs/core';
 import request from 'supertest';
-import { StatusModule, StatusModuleOptions } from '../../lib';
+import { Authenticator, StatusModule, StatusModuleOptions } from '../../lib';
 import { ADAPTERS, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
 import {
   ADMIN,
   AuthFixtureController,
+  DenyGuard,
   GRACE,
   jwtAuthenticator,
   PlainController,
@@ -274,6 +276,68 @@ describe.each(ADAPTERS)('auth options on %s', (_name, makeAdapter) => {
       const denied = await http.get('/plain/denied');
       expect(denied.status).toBe(403);
       expect(denied.body.message).toBe('Forbidden resource');
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('forRootAsync: the authenticator can come from a factory', async () => {
+    const running = await startApp(
+      {
+        imports: [
+          StatusModule.forRootAsync({
+            useFactory: async () => ({ auth: { authenticator: jwtAuthenticator } }),
+          }),
+        ],
+        controllers: [AuthFixtureController],
+      },
+      makeAdapter,
+    );
+    try {
+      const http = request(running.url);
+      expect((await http.get('/profile')).status).toBe(401);
+      expect((await http.delete('/admin/users/2').set(bearer(GRACE_TOKEN))).status).toBe(403);
+      expect((await http.get('/profile').set(bearer(GRACE_TOKEN))).body).toEqual(GRACE);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('an app guard that runs before ours: its 403 to a caller without credentials is a 401', async () => {
+    const running = await startApp(
+      {
+        imports: [StatusModule.forRoot({ auth: { authenticator: jwtAuthenticator } })],
+        controllers: [AuthFixtureController],
+        providers: [{ provide: APP_GUARD, useClass: DenyGuard }],
+      },
+      makeAdapter,
+    );
+    try {
+      const http = request(running.url);
+      const anonymous = await http.get('/open');
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="api"');
+      // Credentials sent, but our guard never ran to check them: the 403 stands.
+      expect((await http.get('/open').set(bearer(GRACE_TOKEN))).status).toBe(403);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('an Authenticator class the app does not register is built by Nest', async () => {
+    class HeaderAuthenticator implements Authenticator {
+      authenticate(req: { headers: Record<string, string | undefined> }) {
+        return req.headers['x-user'] === 'grace' ? GRACE : undefined;
+      }
+    }
+    const running = await startApp(
+      appWith({ auth: { authenticator: HeaderAuthenticator } }),
+      makeAdapter,
+    );
+    try {
+      const http = request(running.url);
+      expect((await http.get('/profile').set('X-User', 'grace')).body).toEqual(GRACE);
+      expect((await http.get('/profile')).status).toBe(401);
     } finally {
       await running.close();
     }

@@ -148,6 +148,22 @@ describe.each(ADAPTERS)('rate limit on %s', (_name, makeAdapter) => {
     });
   });
 
+  it('forRootAsync: options from a factory turn it on, or leave it off', async () => {
+    const asyncApp = (rateLimit: StatusModuleOptions['rateLimit']) => ({
+      imports: [StatusModule.forRootAsync({ useFactory: async () => ({ rateLimit }) })],
+      controllers: [LimitedController],
+    });
+    await withApp(asyncApp({ throttler: throttler(1) }), async (http) => {
+      expect((await http.get('/limited')).headers['x-ratelimit-remaining']).toBe('0');
+      expect((await http.get('/limited')).status).toBe(429);
+    });
+    await withApp(asyncApp(false), async (http) => {
+      const res = await http.get('/limited');
+      expect(res.status).toBe(200);
+      expect(res.headers['x-ratelimit-limit']).toBeUndefined();
+    });
+  });
+
   it('rate limiting is off unless asked for', async () => {
     await withApp(appWith(undefined), async (http) => {
       const res = await http.get('/limited');
