@@ -55,13 +55,11 @@ export class StatusAuthGuard implements CanActivate {
     const plan = this.planFor(context);
     if (plan.access === 'none' && !plan.hide) return true;
     const request = context.switchToHttp().getRequest();
-    // A public route still learns who calls when credentials come along (and refuses bad ones,
-    // as a client sending a broken token wants to know), but asks for none.
     const identity =
       request.user ??
-      (plan.access === 'authenticated' || hasCredentials(request)
+      (plan.access === 'authenticated'
         ? await this.runner?.authenticate(request, context)
-        : undefined) ??
+        : await this.optionalIdentity(request, context)) ??
       undefined;
     recordAuthState(request, { identity: identity ?? null, hide: plan.hide });
     if (identity !== undefined) request.user = identity;
@@ -74,6 +72,21 @@ export class StatusAuthGuard implements CanActivate {
       this.forbid(plan, plan.authorize.message, request);
     }
     return true;
+  }
+
+  /**
+   * A public route still learns who calls when credentials come along, but asks for none: bad
+   * credentials leave the caller anonymous. (Refusing them would lock out a client that sends its
+   * expired token everywhere, even to the route that gives it a new one.)
+   */
+  private async optionalIdentity(request: any, context: ExecutionContext): Promise<unknown> {
+    if (!this.runner || !hasCredentials(request)) return undefined;
+    try {
+      return await this.runner.authenticate(request, context);
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) return undefined;
+      throw error;
+    }
   }
 
   private forbid(plan: RoutePlan, message: string, request: unknown): never {

@@ -78,6 +78,16 @@ describe.each(SAMPLE_ADAPTERS)('sample auth on %s', (adapter) => {
       });
     });
 
+    it('works for a client that still sends its expired token', async () => {
+      const expired = jwt.sign({ sub: '2' }, sample.config.jwtSecret, { expiresIn: -10 });
+      const res = await http
+        .post('/api/auth/token')
+        .set(bearer(expired))
+        .send({ email: 'grace@example.com', password: 'grace-password' });
+      expect(res.status).toBe(200);
+      expect(res.body.tokenType).toBe('Bearer');
+    });
+
     it('422 naming the missing fields, 400 for malformed JSON', async () => {
       const missing = await http.post('/api/auth/token').send({ email: 'grace@example.com' });
       expect(missing.status).toBe(422);
