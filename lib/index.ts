@@ -27,3 +27,18 @@ export { StatusInterceptor } from './responses/status.interceptor';
 export { Created, DeleteMissing, NoContent } from './responses/created.decorator';
 export { created, CreatedResult } from './responses/created-result';
 export type { LocationBuilder } from './responses/success-rules';
+
+export { Async } from './jobs/async.decorator';
+export { JobStatus } from './jobs/job-status.decorator';
+export type { AsyncOptions, JobStatusOptions } from './jobs/job-rules';
+export { JobRunner } from './jobs/job-runner';
+export type { StartJobOptions } from './jobs/job-runner';
+export type { JobContext, JobWork } from './jobs/job-context';
+export type { JobRecord, JobState } from './jobs/job-record';
+export type { JobStore } from './jobs/job-store';
+export { MemoryJobStore } from './jobs/memory-job-store';
+export type { MemoryJobStoreOptions } from './jobs/memory-job-store';
+export { RedisJobStore } from './jobs/redis-job-store';
+export type { RedisConnection, RedisJobStoreOptions } from './jobs/redis-job-store';
+export { JobsOptions } from './jobs/jobs.options';
+export { JobNotFoundError } from './jobs/job-errors';

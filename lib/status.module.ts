@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
+import { JobRunner } from './jobs/job-runner';
 import { StatusInterceptor } from './responses/status.interceptor';
 import { AllowedMethods } from './routing/allowed-methods';
 import { RESOLVED_STATUS_OPTIONS } from './status.constants';
@@ -37,6 +38,7 @@ function providers(parts: Part[]): Provider[] {
       inject: [STATUS_MODULE_OPTIONS],
     },
     AllowedMethods,
+    JobRunner,
     ...parts.map((part) => PARTS[part]),
   ];
 }
@@ -85,6 +87,6 @@ function withProviders(module: DynamicModule, parts: Part[]): DynamicModule {
     ...module,
     global: true,
     providers: [...(module.providers ?? []), ...providers(parts)],
-    exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods],
+    exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods, JobRunner],
   };
 }

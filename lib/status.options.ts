@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { JobsOptions } from './jobs/jobs.options';
 
 /** Maps an error class from another package (an ORM, a driver) to an HTTP answer. */
 export interface ErrorMapping<E = any> {
@@ -59,6 +60,8 @@ export class StatusModuleOptions {
   absoluteLocations?: boolean = false;
   /** Answer a known path with the wrong method as 405 with `Allow` (instead of 404). */
   methodNotAllowed?: boolean = true;
+  /** `@Async` jobs: where their state lives (memory or Redis), timeout, TTL, concurrency. */
+  jobs?: JobsOptions = {};
 }
 
 /** The options with every default filled in. */
