@@ -74,7 +74,8 @@ export function describeWithRedis(name: string, body: (server: () => RedisServer
     afterAll(async () => {
       await server?.stop();
     });
-    body(() => server ?? unavailable('Redis has not started'));
+    // Nested, so that the body's own afterAll hooks (closing clients) run before Redis stops.
+    describe('with Redis', () => body(() => server ?? unavailable('Redis has not started')));
   });
 }
 
