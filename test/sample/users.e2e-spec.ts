@@ -116,7 +116,7 @@ describe.each(SAMPLE_ADAPTERS)('sample users on %s', (adapter) => {
     });
     const wrong = await http.patch('/api/users/2').send({});
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.allow).toBe('GET, HEAD, PUT');
+    expect(wrong.headers.allow).toBe('GET, HEAD, OPTIONS, PUT');
     expect(wrong.body).toMatchObject({
       error: 'Method Not Allowed',
       requestId: wrong.headers['x-request-id'],
