@@ -3,6 +3,7 @@ import { StatusModule } from '../lib';
 import type { SampleConfig } from './config/sample-config';
 import { SampleConfigModule } from './config/sample-config.module';
 import { DatabaseModule } from './database/database.module';
+import { jobsOptions, ReportsModule } from './reports/reports.module';
 import { UsersModule } from './users/users.module';
 
 /** The sample API: every situation of the guide, through nestjs-status, on SQLite. */
@@ -14,8 +15,9 @@ export class AppModule {
       imports: [
         SampleConfigModule.forConfig(config),
         DatabaseModule.forPath(config.databasePath),
-        StatusModule.forRoot({ format: config.errorFormat }),
+        StatusModule.forRoot({ format: config.errorFormat, jobs: jobsOptions(config) }),
         UsersModule,
+        ReportsModule,
       ],
     };
   }
