@@ -198,6 +198,9 @@ export class JobRunner implements OnApplicationShutdown {
       .then(
         (result) => this.settle(job, { result }),
         (error: unknown) => this.settle(job, { error }),
+      )
+      .catch((error: unknown) =>
+        this.logger.error(`Job ${job.record.jobId} could not be settled: ${describe(error)}`),
       );
   }
 
@@ -251,9 +254,15 @@ export class JobRunner implements OnApplicationShutdown {
 
   /** Exactly the body an HTTP error would get; unexpected errors say nothing internal (and are logged). */
   private errorBody(error: unknown, record: JobRecord): Record<string, unknown> {
-    const descriptor = this.normalizer.normalize(error);
-    this.normalizer.log(error, descriptor, record.requestId);
-    return this.bodies.build(descriptor, record.requestId, record.statusUrl).object;
+    try {
+      const descriptor = this.normalizer.normalize(error);
+      this.normalizer.log(error, descriptor, record.requestId);
+      // Serialized here, so that extras JSON cannot hold (a BigInt) fail now rather than in the store.
+      return JSON.parse(this.bodies.build(descriptor, record.requestId, record.statusUrl).body);
+    } catch (unserializable) {
+      this.logger.error(`Job ${record.jobId} failed with an error that cannot be described`);
+      return this.errorBody(new Error(describe(unserializable)), record);
+    }
   }
 
   private write(job: LiveJob): void {

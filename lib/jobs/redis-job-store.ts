@@ -1,6 +1,9 @@
+import { Logger } from '@nestjs/common';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { JobRecord } from './job-record';
 import type { JobStore } from './job-store';
+
+const logger = new Logger('StatusModule');
 
 /** How to reach Redis: a `redis://` URL, ioredis options, or a client of yours (left open). */
 export type RedisConnection = string | RedisOptions | Redis;
@@ -43,6 +46,13 @@ export class RedisJobStore implements JobStore {
     const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
     const client =
       typeof connection === 'string' ? new RedisClient(connection) : new RedisClient(connection);
+    // ioredis reconnects by itself; say so once per outage rather than once per attempt.
+    let down = false;
+    client.on('error', (error: Error) => {
+      if (!down) logger.error(`Redis (job store) is unreachable: ${error.message}`);
+      down = true;
+    });
+    client.on('ready', () => (down = false));
     return new RedisJobStore(client, options, true);
   }
 

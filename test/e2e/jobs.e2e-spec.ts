@@ -289,6 +289,24 @@ describe.each(ADAPTERS)('@Async job options on %s', (_name, makeAdapter) => {
     });
   });
 
+  it('takes the jobs options from forRootAsync too', async () => {
+    const app = await startApp(
+      {
+        imports: [
+          StatusModule.forRootAsync({ useFactory: () => ({ jobs: { idPrefix: 'cfg-' } }) }),
+        ],
+        controllers: [ExportsController],
+      },
+      makeAdapter,
+    );
+    apps.push(app);
+    const accepted = await request(app.url).post('/api/exports/counts');
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.jobId).toMatch(/^cfg-/);
+    const done = await pollUntil(app.url, accepted.body.statusUrl, finished);
+    expect(done.body).toMatchObject({ status: 'succeeded', result: { count: 3 } });
+  });
+
   it('gives absolute Locations (202 and 303) with absoluteLocations, the body keeping paths', async () => {
     const { url } = await start({ absoluteLocations: true });
     const accepted = await request(url).post('/api/exports').send({ name: 'abs' });

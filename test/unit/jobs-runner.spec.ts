@@ -137,6 +137,18 @@ describe('JobRunner', () => {
     expect(JSON.stringify(record)).not.toMatch(/BigInt/);
   });
 
+  it('fails a job whose error cannot be serialized with a generic 500 body, never leaving it running', async () => {
+    const r = make();
+    const { jobId } = await start(r, () => {
+      throw new ConflictError('Odd.', { amount: 10n });
+    });
+    const record = await until(r, jobId, settled);
+    expect(record).toMatchObject({
+      status: 'failed',
+      error: { error: 'Internal Server Error', code: 'INTERNAL_ERROR', requestId: 'req-t' },
+    });
+  });
+
   it('answers 503 JOBS_BUSY past maxPending, and frees the place once a job ends', async () => {
     const r = make({ maxPending: 1, retryAfterSeconds: 4 });
     const hold = deferred();
