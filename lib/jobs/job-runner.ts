@@ -137,7 +137,7 @@ export class JobRunner implements OnApplicationShutdown {
     job.timer = setTimeout(() => this.timeOut(job, timeoutMs), timeoutMs);
     job.timer.unref();
     this.queue.push(job);
-    // After the 202 is on its way: the client is told `queued`, which is then still true.
+    // Started on a later turn, so `queued` (what the 202 says) is what the store holds first.
     setImmediate(() => this.pump());
     return { ...record };
   }
