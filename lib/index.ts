@@ -28,6 +28,23 @@ export { Created, DeleteMissing, NoContent } from './responses/created.decorator
 export { created, CreatedResult } from './responses/created-result';
 export type { LocationBuilder } from './responses/success-rules';
 
+export { ConditionalInterceptor } from './conditional/conditional.interceptor';
+export { ETag } from './conditional/etag.decorator';
+export type { VersionOf } from './conditional/etag.decorator';
+export { LastModified } from './conditional/last-modified.decorator';
+export { CurrentVersion } from './conditional/current-version.decorator';
+export type {
+  CurrentVersionOptions,
+  CurrentVersionResolver,
+  CurrentVersionSource,
+} from './conditional/current-version.decorator';
+export {
+  DuplicateResourceError,
+  InvalidStateTransitionError,
+  VersionMismatchError,
+} from './conditional/conflict-errors';
+export type { StateTransition } from './conditional/conflict-errors';
+
 export { Async } from './jobs/async.decorator';
 export { JobStatus } from './jobs/job-status.decorator';
 export type { AsyncOptions, JobStatusOptions } from './jobs/job-rules';

@@ -3,6 +3,8 @@ import { StatusModule } from '../lib';
 import type { SampleConfig } from './config/sample-config';
 import { SampleConfigModule } from './config/sample-config.module';
 import { DatabaseModule } from './database/database.module';
+import { DocumentsModule } from './documents/documents.module';
+import { OrdersModule } from './orders/orders.module';
 import { jobsOptions, ReportsModule } from './reports/reports.module';
 import { UsersModule } from './users/users.module';
 
@@ -17,6 +19,8 @@ export class AppModule {
         DatabaseModule.forPath(config.databasePath),
         StatusModule.forRoot({ format: config.errorFormat, jobs: jobsOptions(config) }),
         UsersModule,
+        DocumentsModule,
+        OrdersModule,
         ReportsModule,
       ],
     };
