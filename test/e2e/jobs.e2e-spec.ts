@@ -86,6 +86,22 @@ describe.each(ADAPTERS)('@Async jobs on %s', (_name, makeAdapter) => {
     expect(resource.body).toEqual({ id, name: 'q3' });
   });
 
+  it('answers a poll with If-None-Match 304 + Retry-After while nothing changed', async () => {
+    const gateName = newGate();
+    const { statusUrl } = (await http.post('/api/exports').send({ name: 'e', gate: gateName }))
+      .body;
+    const seen = await pollUntil(running.url, statusUrl, (a) => a.body.status === 'running');
+    expect(seen.headers.etag).toMatch(/^"/);
+    const same = await http.get(statusUrl).set('If-None-Match', seen.headers.etag);
+    expect(same.status).toBe(304);
+    expect(same.headers['retry-after']).toBe('1');
+    openGate(gateName);
+    const done = await pollUntil(running.url, statusUrl, (a) => a.status !== 304 && finished(a), {
+      tries: 150,
+    });
+    expect(done.status).toBe(303);
+  });
+
   it('answers 200 with the resultUrl instead of 303 where the monitor says doneStatus: 200', async () => {
     const gateName = newGate();
     const { jobId } = (await http.post('/api/exports').send({ name: 'p', gate: gateName })).body;
