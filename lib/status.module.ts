@@ -8,7 +8,10 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
 import { StatusAuthGuard } from './auth/status-auth.guard';
+import { ConditionalInterceptor } from './conditional/conditional.interceptor';
+import { takeOverExpressConditionals } from './conditional/express-conditionals';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
+import { JobRunner } from './jobs/job-runner';
 import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
 import { StatusInterceptor } from './responses/status.interceptor';
 import { AllowedMethods } from './routing/allowed-methods';
@@ -24,11 +27,13 @@ import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
 
 /** Parts registered app-wide; `forRoot` leaves out the ones switched off. Guards run in this order. */
-type Part = 'filter' | 'validation' | 'interceptor' | 'rateLimit' | 'auth';
+type Part = 'filter' | 'validation' | 'interceptor' | 'etag' | 'rateLimit' | 'auth';
 const PARTS: Record<Part, Provider | Provider[]> = {
   filter: { provide: APP_FILTER, useClass: StatusExceptionFilter },
   validation: { provide: APP_PIPE, useClass: StatusValidationPipe },
   interceptor: { provide: APP_INTERCEPTOR, useClass: StatusInterceptor },
+  // After the StatusInterceptor, so it is the inner one and sees the handler's raw result.
+  etag: { provide: APP_INTERCEPTOR, useClass: ConditionalInterceptor },
   rateLimit: RATE_LIMIT_PROVIDERS,
   auth: { provide: APP_GUARD, useClass: StatusAuthGuard },
 };
@@ -41,6 +46,7 @@ function providers(parts: Part[]): Provider[] {
       inject: [STATUS_MODULE_OPTIONS],
     },
     AllowedMethods,
+    JobRunner,
     ...parts.flatMap((part) => PARTS[part]),
   ];
 }
@@ -82,6 +88,7 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     if (!adapter) return;
     this.allowedMethods.attach(adapter);
     if (this.options.filter !== false) keepJsonBodyOnParseError(adapter);
+    if (this.options.etag !== false) takeOverExpressConditionals(adapter);
   }
 }
 
@@ -90,6 +97,6 @@ function withProviders(module: DynamicModule, parts: Part[]): DynamicModule {
     ...module,
     global: true,
     providers: [...(module.providers ?? []), ...providers(parts)],
-    exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods],
+    exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods, JobRunner],
   };
 }

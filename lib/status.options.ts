@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { JobsOptions } from './jobs/jobs.options';
 import type { AuthOptions } from './auth/auth.options';
 import type { RateLimitOptions } from './rate-limit/rate-limit.options';
 
@@ -61,6 +62,24 @@ export class StatusModuleOptions {
   absoluteLocations?: boolean = false;
   /** Answer a known path with the wrong method as 405 with `Allow` (instead of 404). */
   methodNotAllowed?: boolean = true;
+  /**
+   * Register the conditional-request interceptor (`APP_INTERCEPTOR`): strong `ETag`s, 304 on
+   * `If-None-Match` / `If-Modified-Since`, `If-Match` locking on `@CurrentVersion()` routes.
+   * Also turns Express's own weak ETag off.
+   */
+  etag?: boolean = true;
+  /**
+   * Status of a failed `If-Match` / `If-Unmodified-Since` / `If-None-Match` on a write: the
+   * guide's 409 `{ currentVersion }`, or RFC 9110's 412. `@CurrentVersion()` can override it.
+   */
+  preconditionFailedStatus?: 409 | 412 = 409;
+  /**
+   * Answer 428 Precondition Required to a write without a precondition on `@CurrentVersion()`
+   * routes (lost-update protection, RFC 6585). `@CurrentVersion()` can override it.
+   */
+  requirePreconditions?: boolean = false;
+  /** `@Async` jobs: where their state lives (memory or Redis), timeout, TTL, concurrency. */
+  jobs?: JobsOptions = {};
   /**
    * The auth guard (`APP_GUARD`): 401 before 403 before hidden 404, never 403 to an anonymous
    * caller. Inert until given an `authenticator` or a route uses an auth decorator; `false` leaves

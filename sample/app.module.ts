@@ -6,6 +6,9 @@ import { sampleAuth, sampleRateLimit } from './auth/status-options';
 import type { SampleConfig } from './config/sample-config';
 import { SampleConfigModule } from './config/sample-config.module';
 import { DatabaseModule } from './database/database.module';
+import { DocumentsModule } from './documents/documents.module';
+import { OrdersModule } from './orders/orders.module';
+import { jobsOptions, ReportsModule } from './reports/reports.module';
 import { ReposModule } from './repos/repos.module';
 import { UsersModule } from './users/users.module';
 
@@ -20,10 +23,14 @@ export class AppModule {
         DatabaseModule.forPath(config.databasePath),
         StatusModule.forRoot({
           format: config.errorFormat,
+          jobs: jobsOptions(config),
           auth: sampleAuth,
           rateLimit: sampleRateLimit(config),
         }),
         UsersModule,
+        DocumentsModule,
+        OrdersModule,
+        ReportsModule,
         AuthModule,
         AdminModule,
         ReposModule,

@@ -42,7 +42,7 @@ export class ResourceHiddenError extends ForbiddenError {
   constructor(
     /** What a missing resource of this kind answers: the client gets exactly this. */
     readonly notFound: unknown = new NotFoundError(),
-    /** Why it is hidden; logged nowhere, sent never (the client sees `notFound`). */
+    /** Why it is hidden, for whoever debugs the server; never sent (the client sees `notFound`). */
     reason = 'The resource is hidden from the caller.',
   ) {
     super(reason);
