@@ -37,8 +37,8 @@ export interface AuthOptions {
   authenticator?: AuthenticatorOption;
   /**
    * Access of a route that declares none (`@Public()`, `@Authenticated()`, `@Roles()`,
-   * `@Authorize()`). Default `'authenticated'` when an `authenticator` is set (secure by default),
-   * else `'public'`.
+   * `@Authorize()`). Default `'authenticated'` when an `authenticator` is set (secure by default);
+   * without one, such routes are left alone.
    */
   defaultAccess?: 'authenticated' | 'public';
   /** The roles of an identity, for `@Roles()`. Default: `identity.roles` (array) or `identity.role`. */
