@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import request from 'supertest';
 import { RedisThrottlerStorage, StatusModule } from '../../lib';
 import { ADAPTERS, RunningApp, startApp } from '../support/http-app';
-import { redisOrSkip, RunningRedis, startRedis } from '../support/redis';
+import { redisOrSkip, RunningRedis, startRedis } from '../support/redis-server';
 import { LimitedController } from './fixtures/rate-limit.fixture';
 
 const LIMIT = 6;

@@ -79,6 +79,34 @@ export function describeWithRedis(name: string, body: (server: () => RedisServer
   });
 }
 
+/** `RedisServer` under the name the rate-limit suites use. */
+export type RunningRedis = RedisServer;
+
+/**
+ * `describe` when Redis can be had; otherwise `describe.skip` with a loud warning, or, under
+ * `REQUIRE_REDIS=1`, a suite that fails. For suites that start Redis themselves (`startRedis()`).
+ *
+ * @example
+ * redisOrSkip()('counters shared through Redis', () => { ... });
+ */
+export function redisOrSkip(): jest.Describe {
+  const reason = redisUnavailableReason();
+  if (reason === undefined) return describe;
+  if (process.env.REQUIRE_REDIS === '1') {
+    const failing = (name: string) =>
+      describe(name, () => {
+        it('needs Redis (REQUIRE_REDIS=1)', () => {
+          throw new Error(`REQUIRE_REDIS=1 but ${reason}. Install it: ${INSTALL_HINT}.`);
+        });
+      });
+    return Object.assign(failing, describe) as unknown as jest.Describe;
+  }
+  console.warn(
+    `\n!!! SKIPPING Redis tests: ${reason}. Install it: ${INSTALL_HINT}, or set REDIS_URL.\n`,
+  );
+  return describe.skip;
+}
+
 function unavailable(reason: string): never {
   throw new Error(reason);
 }

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import request from 'supertest';
 import { REQUEST_ID } from '../support/http-app';
-import { redisOrSkip, RunningRedis, startRedis } from '../support/redis';
+import { redisOrSkip, RunningRedis, startRedis } from '../support/redis-server';
 import { RunningSample, SAMPLE_ADAPTERS, startSample } from '../support/sample-app';
 
 describe.each(SAMPLE_ADAPTERS)('sample rate limit on %s', (adapter) => {
