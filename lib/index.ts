@@ -44,3 +44,37 @@ export {
   VersionMismatchError,
 } from './conditional/conflict-errors';
 export type { StateTransition } from './conditional/conflict-errors';
+
+export { Async } from './jobs/async.decorator';
+export { JobStatus } from './jobs/job-status.decorator';
+export type { AsyncOptions, JobStatusOptions } from './jobs/job-rules';
+export { JobRunner } from './jobs/job-runner';
+export type { StartJobOptions } from './jobs/job-runner';
+export type { JobContext, JobWork } from './jobs/job-context';
+export type { JobRecord, JobState } from './jobs/job-record';
+export type { JobStore } from './jobs/job-store';
+export { MemoryJobStore } from './jobs/memory-job-store';
+export type { MemoryJobStoreOptions } from './jobs/memory-job-store';
+export { RedisJobStore } from './jobs/redis-job-store';
+export type { RedisConnection, RedisJobStoreOptions } from './jobs/redis-job-store';
+export { JobsOptions } from './jobs/jobs.options';
+export { JobNotFoundError } from './jobs/job-errors';
+
+export { Authenticated, Authorize, Public, Roles } from './auth/access.decorators';
+export type { PermissionPredicate } from './auth/access.decorators';
+export { HideForbidden } from './auth/hide-forbidden.decorator';
+export { CurrentUser } from './auth/current-user.decorator';
+export { InvalidTokenError, ResourceHiddenError } from './auth/auth.errors';
+export { bearerToken, hasCredentials } from './auth/bearer-token';
+export { StatusAuthGuard } from './auth/status-auth.guard';
+export type {
+  AuthenticateFunction,
+  Authenticator,
+  AuthenticatorOption,
+  AuthOptions,
+} from './auth/auth.options';
+export type { NotFoundFactory } from './auth/auth-state';
+
+export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
+export type { RedisThrottlerStorageOptions } from './rate-limit/redis-throttler.storage';
+export type { RateLimitOptions } from './rate-limit/rate-limit.options';

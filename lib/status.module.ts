@@ -6,10 +6,13 @@ import {
   NestModule,
   Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { StatusAuthGuard } from './auth/status-auth.guard';
 import { ConditionalInterceptor } from './conditional/conditional.interceptor';
 import { takeOverExpressConditionals } from './conditional/express-conditionals';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
+import { JobRunner } from './jobs/job-runner';
+import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
 import { StatusInterceptor } from './responses/status.interceptor';
 import { AllowedMethods } from './routing/allowed-methods';
 import { RESOLVED_STATUS_OPTIONS } from './status.constants';
@@ -23,14 +26,16 @@ import { resolveOptions, StatusModuleOptions } from './status.options';
 import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
 
-/** Parts registered app-wide; `forRoot` leaves out the ones switched off. */
-type Part = 'filter' | 'validation' | 'interceptor' | 'etag';
-const PARTS: Record<Part, Provider> = {
+/** Parts registered app-wide; `forRoot` leaves out the ones switched off. Guards run in this order. */
+type Part = 'filter' | 'validation' | 'interceptor' | 'etag' | 'rateLimit' | 'auth';
+const PARTS: Record<Part, Provider | Provider[]> = {
   filter: { provide: APP_FILTER, useClass: StatusExceptionFilter },
   validation: { provide: APP_PIPE, useClass: StatusValidationPipe },
   interceptor: { provide: APP_INTERCEPTOR, useClass: StatusInterceptor },
   // After the StatusInterceptor, so it is the inner one and sees the handler's raw result.
   etag: { provide: APP_INTERCEPTOR, useClass: ConditionalInterceptor },
+  rateLimit: RATE_LIMIT_PROVIDERS,
+  auth: { provide: APP_GUARD, useClass: StatusAuthGuard },
 };
 
 function providers(parts: Part[]): Provider[] {
@@ -41,13 +46,15 @@ function providers(parts: Part[]): Provider[] {
       inject: [STATUS_MODULE_OPTIONS],
     },
     AllowedMethods,
-    ...parts.map((part) => PARTS[part]),
+    JobRunner,
+    ...parts.flatMap((part) => PARTS[part]),
   ];
 }
 
 /**
- * Import once, in the root module: registers the exception filter, the validation pipe and the
- * response interceptor app-wide (so a `Test.createTestingModule` app behaves like `main.ts`).
+ * Import once, in the root module: registers the exception filter, the validation pipe, the
+ * response interceptor and the guards (rate limit, then auth) app-wide (so a
+ * `Test.createTestingModule` app behaves like `main.ts`).
  *
  * @example
  * @Module({ imports: [StatusModule.forRoot({ format: 'problem', docsUrl: (code) => `https://docs.example.com/errors/${code}` })] })
@@ -90,6 +97,6 @@ function withProviders(module: DynamicModule, parts: Part[]): DynamicModule {
     ...module,
     global: true,
     providers: [...(module.providers ?? []), ...providers(parts)],
-    exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods],
+    exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods, JobRunner],
   };
 }

@@ -1,4 +1,7 @@
 import type { Type } from '@nestjs/common';
+import type { JobsOptions } from './jobs/jobs.options';
+import type { AuthOptions } from './auth/auth.options';
+import type { RateLimitOptions } from './rate-limit/rate-limit.options';
 
 /** Maps an error class from another package (an ORM, a driver) to an HTTP answer. */
 export interface ErrorMapping<E = any> {
@@ -75,6 +78,20 @@ export class StatusModuleOptions {
    * routes (lost-update protection, RFC 6585). `@CurrentVersion()` can override it.
    */
   requirePreconditions?: boolean = false;
+  /** `@Async` jobs: where their state lives (memory or Redis), timeout, TTL, concurrency. */
+  jobs?: JobsOptions = {};
+  /**
+   * The auth guard (`APP_GUARD`): 401 before 403 before hidden 404, never 403 to an anonymous
+   * caller. Inert until given an `authenticator` or a route uses an auth decorator; `false` leaves
+   * it out. See docs/auth.md.
+   */
+  auth?: AuthOptions | false = {};
+  /**
+   * Rate limiting through `@nestjs/throttler` (`APP_GUARD`, before the auth guard): 429 in the
+   * envelope with `Retry-After`, `X-RateLimit-*` on every limited response. Off unless set; `{}`
+   * uses the app's own `ThrottlerModule`. See docs/rate-limit.md.
+   */
+  rateLimit?: RateLimitOptions | false = false;
 }
 
 /** The options with every default filled in. */

@@ -86,6 +86,8 @@ export class BadRequestError extends DomainError {
 /** 401: no usable credentials. The filter adds the `WWW-Authenticate` challenge. */
 export class UnauthenticatedError extends DomainError {
   readonly status: number = 401;
+  /** Auth-params the filter appends to its challenge, e.g. `{ error: 'invalid_token' }` (RFC 6750 3). */
+  challengeParams?: Record<string, string>;
   constructor(
     message = 'Authentication required. Provide a valid Bearer token.',
     extras?: Record<string, unknown>,

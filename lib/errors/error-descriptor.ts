@@ -21,4 +21,6 @@ export interface ErrorDescriptor {
   extras?: Record<string, unknown>;
   /** Headers the answer must carry (`Allow`, `WWW-Authenticate`, `Retry-After`, ...). */
   headers?: Record<string, string>;
+  /** Auth-params appended to the `WWW-Authenticate` challenge of a 401 (`error="invalid_token"`). */
+  challengeParams?: Record<string, string>;
 }

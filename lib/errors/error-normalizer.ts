@@ -1,5 +1,5 @@
 import { HttpException, Logger } from '@nestjs/common';
-import { DomainError } from './domain-errors';
+import { DomainError, UnauthenticatedError } from './domain-errors';
 import type { ErrorDescriptor, FieldProblem } from './error-descriptor';
 import { jsonErrorPosition } from './json-error-position';
 import { defaultCode, reasonPhrase } from './reason-phrases';
@@ -111,6 +111,7 @@ function fromDomainError(error: DomainError): ErrorDescriptor {
     details: error.details,
     extras: error.extras,
     headers: error.headers,
+    challengeParams: error instanceof UnauthenticatedError ? error.challengeParams : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject, NotFoundException } from '@nestjs/common';
 import { AbstractHttpAdapter, BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { throwError } from 'rxjs';
+import { replaceForbidden } from '../auth/forbidden-answer';
 import { AllowedMethods } from '../routing/allowed-methods';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
@@ -65,8 +66,13 @@ export class StatusExceptionFilter implements ExceptionFilter {
       }
       descriptor = this.routeNotFound(request, adapter, allowed);
     }
+    const replacement = replaceForbidden(exception, descriptor.status, request, this.options);
+    if (replacement !== undefined) descriptor = this.normalizer.normalize(replacement);
     if (descriptor.status === 401 && !hasHeader(descriptor, 'www-authenticate')) {
-      descriptor.headers = { ...descriptor.headers, 'WWW-Authenticate': this.challenge };
+      descriptor.headers = {
+        ...descriptor.headers,
+        'WWW-Authenticate': this.challenge + authParams(descriptor.challengeParams),
+      };
     }
     this.normalizer.log(exception, descriptor, requestId);
     this.write(adapter, request, response, descriptor, requestId);
@@ -129,6 +135,14 @@ export class StatusExceptionFilter implements ExceptionFilter {
     adapter.setHeader(response, 'Content-Type', contentType);
     adapter.reply(response, body, descriptor.status);
   }
+}
+
+/** `, error="invalid_token", error_description="..."` (RFC 9110 11.2 auth-params). */
+function authParams(params: Record<string, string> | undefined): string {
+  if (!params) return '';
+  return Object.entries(params)
+    .map(([name, value]) => `, ${name}="${value.replace(/["\\]/g, '\\$&')}"`)
+    .join('');
 }
 
 function hasHeader(descriptor: ErrorDescriptor, lowerName: string): boolean {

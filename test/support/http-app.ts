@@ -4,12 +4,14 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 
 /** Both adapters, for `describe.each(ADAPTERS)`: every HTTP behaviour is proven on each. */
-export const ADAPTERS = [
+export type AdapterName = 'express' | 'fastify';
+
+export const ADAPTERS: ReadonlyArray<
+  readonly [AdapterName, () => ExpressAdapter | FastifyAdapter]
+> = [
   ['express', () => new ExpressAdapter()],
   ['fastify', () => new FastifyAdapter()],
-] as const;
-
-export type AdapterName = (typeof ADAPTERS)[number][0];
+];
 
 export interface RunningApp {
   app: INestApplication;

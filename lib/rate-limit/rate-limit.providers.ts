@@ -1,0 +1,78 @@
+import type { Provider } from '@nestjs/common';
+import { APP_GUARD, HttpAdapterHost, ModuleRef, Reflector } from '@nestjs/core';
+import type { ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
+import type { ResolvedStatusOptions } from '../status.options';
+
+/** Internal: the storage `StatusModule` made or was given, a provider so its shutdown hook runs. */
+const RATE_LIMIT_STORAGE = Symbol('nestjs-status.rateLimitStorage');
+
+/** `@nestjs/throttler` is an optional peer: it is loaded only when `rateLimit` is on. */
+function loadThrottler() {
+  return import('@nestjs/throttler');
+}
+
+/**
+ * The storage of `rateLimit.throttler` (its `storage`, else throttler's in-memory one), or `null`
+ * when the app's own `ThrottlerModule` provides it.
+ */
+const storageProvider: Provider = {
+  provide: RATE_LIMIT_STORAGE,
+  useFactory: async (options: ResolvedStatusOptions) => {
+    const throttler = options.rateLimit ? options.rateLimit.throttler : undefined;
+    if (!throttler) return null;
+    if (!Array.isArray(throttler) && throttler.storage) return throttler.storage;
+    return new (await loadThrottler()).ThrottlerStorageService();
+  },
+  inject: [RESOLVED_STATUS_OPTIONS],
+};
+
+/**
+ * `APP_GUARD`: the throttler guard answering as the guide says, or nothing when `rateLimit` is
+ * off. Listed before the auth guard: a flood is refused before any credential is checked.
+ */
+const guardProvider: Provider = {
+  provide: APP_GUARD,
+  useFactory: async (
+    options: ResolvedStatusOptions,
+    storage: ThrottlerStorage | null,
+    moduleRef: ModuleRef,
+    reflector: Reflector,
+    adapterHost: HttpAdapterHost,
+  ) => {
+    const { rateLimit } = options;
+    if (!rateLimit) return null;
+    const throttler = await loadThrottler();
+    const throttlerOptions =
+      rateLimit.throttler ??
+      fromAppModule<ThrottlerModuleOptions>(moduleRef, throttler.getOptionsToken());
+    const guard = new (await import('./status-throttler.guard')).StatusThrottlerGuard(
+      throttlerOptions,
+      storage ?? fromAppModule<ThrottlerStorage>(moduleRef, throttler.getStorageToken()),
+      reflector,
+      adapterHost,
+      {
+        resetFormat: rateLimit.resetFormat ?? 'epoch',
+        ietfHeaders: rateLimit.ietfHeaders ?? false,
+      },
+    );
+    await guard.onModuleInit();
+    return guard;
+  },
+  inject: [RESOLVED_STATUS_OPTIONS, RATE_LIMIT_STORAGE, ModuleRef, Reflector, HttpAdapterHost],
+};
+
+function fromAppModule<T>(moduleRef: ModuleRef, token: string | symbol): T {
+  try {
+    return moduleRef.get<T>(token, { strict: false });
+  } catch {
+    throw new Error(
+      'StatusModule: rateLimit is on but has no throttler options. Pass them, as in ' +
+        'rateLimit: { throttler: { throttlers: [{ limit: 100, ttl: 60_000 }] } }, ' +
+        'or import ThrottlerModule.forRoot(...) in the app.',
+    );
+  }
+}
+
+/** The providers of the `rateLimit` part. */
+export const RATE_LIMIT_PROVIDERS: Provider[] = [storageProvider, guardProvider];
