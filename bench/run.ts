@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Profile } from './api/bench-app.module';
 import { FEATURE_NAMES } from './api/features';
 import { drive, once } from './harness/load';
 import {
@@ -71,13 +72,19 @@ function config(): Config {
 
 const log = (message: string) => process.stderr.write(message + '\n');
 
-async function startServer(adapter: Adapter, variant: Variant): Promise<ServerProcess> {
-  return startServerProcess(join(__dirname, 'server.js'), [
-    '--adapter',
-    adapter,
-    '--variant',
-    variant,
-  ]);
+type Servers = Record<Variant, ServerProcess>;
+
+/** Bare and ours for one adapter and profile, started together so their rounds can alternate. */
+async function startServers(adapter: Adapter, profile: Profile): Promise<Servers> {
+  const start = (variant: Variant) =>
+    startServerProcess(join(__dirname, 'server.js'), [
+      ...['--adapter', adapter, '--variant', variant, '--profile', profile],
+    ]);
+  return { bare: await start('bare'), ours: await start('ours') };
+}
+
+async function stopServers(servers: Servers): Promise<void> {
+  await Promise.all([servers.bare.stop(), servers.ours.stop()]);
 }
 
 /** Prepares a variant and checks, with one request, that it answers the status expected. */
@@ -93,7 +100,7 @@ async function prepare(scenario: Scenario, target: Target): Promise<Prepared> {
 async function measureScenario(
   scenario: Scenario,
   adapter: Adapter,
-  servers: Record<Variant, ServerProcess>,
+  servers: Servers,
   cfg: Config,
 ): Promise<Row> {
   const features = servers.ours.features;
@@ -183,16 +190,16 @@ async function main(): Promise<void> {
   );
   const rows: Row[] = [];
   for (const adapter of cfg.adapters) {
-    const servers = {
-      bare: await startServer(adapter, 'bare'),
-      ours: await startServer(adapter, 'ours'),
-    };
+    // Each scenario gets the servers of its profile; a profile's servers start when first needed.
+    const running = new Map<Profile, Servers>();
     try {
       for (const scenario of cfg.scenarios) {
-        rows.push(await measureScenario(scenario, adapter, servers, cfg));
+        const profile = scenario.profile ?? 'plain';
+        if (!running.has(profile)) running.set(profile, await startServers(adapter, profile));
+        rows.push(await measureScenario(scenario, adapter, running.get(profile)!, cfg));
       }
     } finally {
-      await Promise.all([servers.bare.stop(), servers.ours.stop()]);
+      for (const servers of running.values()) await stopServers(servers);
     }
   }
   const info: RunInfo = {

@@ -3,12 +3,13 @@ import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { BenchAppModule, Variant } from './api/bench-app.module';
+import { BenchAppModule, Profile, Variant } from './api/bench-app.module';
 import { libraryFeatures } from './api/features';
 import { serveParent } from './harness/child-ipc';
 
 /**
- * One server under test: `node dist/bench/server.js --adapter express|fastify --variant bare|ours`.
+ * One server under test:
+ * `node dist/bench/server.js --adapter express|fastify --variant bare|ours [--profile rate-limited]`.
  * Listens on a free loopback port and prints it; forked by `bench/run.ts`, it also reports
  * over IPC which library features it wired in.
  */
@@ -17,18 +18,29 @@ async function main(): Promise<void> {
     options: {
       adapter: { type: 'string', default: 'express' },
       variant: { type: 'string', default: 'ours' },
+      profile: { type: 'string', default: 'plain' },
+      // For diagnosis: StatusModule options as JSON, e.g. '{"etag":false}' (ours only).
+      options: { type: 'string', default: '{}' },
     },
   });
   const variant = values.variant as Variant;
   if (!['bare', 'ours', 'noop'].includes(variant))
     throw new Error('--variant is bare, ours or noop');
+  const profile = values.profile as Profile;
+  if (profile !== 'plain' && profile !== 'rate-limited') {
+    throw new Error('--profile is plain or rate-limited');
+  }
   const adapter = values.adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
   if (values.adapter !== 'fastify' && values.adapter !== 'express') {
     throw new Error('--adapter is express or fastify');
   }
-  const app = await NestFactory.create(BenchAppModule.forVariant(variant), adapter, {
-    logger: false,
-  });
+  const app = await NestFactory.create(
+    BenchAppModule.forVariant(variant, profile, JSON.parse(values.options)),
+    adapter,
+    {
+      logger: false,
+    },
+  );
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address();
   const features = variant === 'ours' ? [...libraryFeatures()] : [];

@@ -5,19 +5,30 @@ import {
   Injectable,
   Module,
   NestInterceptor,
+  Provider,
   ValidationPipe,
 } from '@nestjs/common';
-import { APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { StatusModule } from '../../lib';
-import { ItemsController } from './items.controller';
+import { APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { StatusModule, StatusModuleOptions } from '../../lib';
+import { BareItemsController, OursItemsController, ReadsController } from './items.controller';
 
 /**
- * `bare`: Nest with its own `ValidationPipe` and nothing else. `ours`: plus `StatusModule.forRoot()`.
+ * `bare`: Nest with its own `ValidationPipe` and nothing else. `ours`: `StatusModule.forRoot()`.
  * `noop` (for diagnosis, not in the table): bare plus one global interceptor that does nothing,
  * the floor any interceptor-based library pays for Nest's RxJS pipeline.
  */
 export type Variant = 'bare' | 'ours' | 'noop';
+
+/**
+ * `plain`: no rate limit. `rate-limited`: one request per hour per client, app-wide, for the 429
+ * scenario: bare through `@nestjs/throttler`'s `ThrottlerGuard` as `APP_GUARD`, ours through
+ * `StatusModule.forRoot({ rateLimit })` (the same throttler underneath).
+ */
+export type Profile = 'plain' | 'rate-limited';
+
+/** One hit per hour: after the first request, every one is a 429. */
+export const ONE_PER_HOUR = { ttl: 3_600_000, limit: 1 };
 
 /** An interceptor that only passes the call on. */
 @Injectable()
@@ -27,28 +38,32 @@ class PassThroughInterceptor implements NestInterceptor {
   }
 }
 
-/** One hit per hour: after the first request to `/limited`, every one is a 429. */
-export const LIMITED_THROTTLE = { ttl: 3_600_000, limit: 1 };
-
 @Module({})
 export class BenchAppModule {
-  /** The same small API for both variants; only what the variant adds differs. */
-  static forVariant(variant: Variant): DynamicModule {
-    const throttler = ThrottlerModule.forRoot([LIMITED_THROTTLE]);
-    if (variant === 'bare' || variant === 'noop') {
-      const pipe = { provide: APP_PIPE, useValue: new ValidationPipe() };
-      const noop = { provide: APP_INTERCEPTOR, useClass: PassThroughInterceptor };
+  /** The same small API for every variant; only what the variant adds differs. */
+  static forVariant(
+    variant: Variant,
+    profile: Profile = 'plain',
+    options: StatusModuleOptions = {},
+  ): DynamicModule {
+    const limited = profile === 'rate-limited';
+    if (variant === 'ours') {
+      const rateLimit = limited ? { throttler: { throttlers: [ONE_PER_HOUR] } } : undefined;
       return {
         module: BenchAppModule,
-        imports: [throttler],
-        controllers: [ItemsController],
-        providers: variant === 'noop' ? [pipe, noop] : [pipe],
+        imports: [StatusModule.forRoot({ ...(rateLimit && { rateLimit }), ...options })],
+        controllers: [ReadsController, OursItemsController],
       };
     }
+    const providers: Provider[] = [{ provide: APP_PIPE, useValue: new ValidationPipe() }];
+    if (variant === 'noop')
+      providers.push({ provide: APP_INTERCEPTOR, useClass: PassThroughInterceptor });
+    if (limited) providers.push({ provide: APP_GUARD, useClass: ThrottlerGuard });
     return {
       module: BenchAppModule,
-      imports: [StatusModule.forRoot(), throttler],
-      controllers: [ItemsController],
+      imports: limited ? [ThrottlerModule.forRoot([ONE_PER_HOUR])] : [],
+      controllers: [ReadsController, BareItemsController],
+      providers,
     };
   }
 }

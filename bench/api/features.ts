@@ -4,13 +4,12 @@ import * as lib from '../../lib';
  * Library features a scenario may need. Each lands on its own branch; until `main` has it, the
  * scenarios that need it are reported as pending instead of measured.
  */
-export type Feature = 'etag' | 'throttle' | 'created';
+export type Feature = 'etag' | 'throttle';
 
 /** What each feature is, for the "pending" note in the results. */
 export const FEATURE_NAMES: Readonly<Record<Feature, string>> = {
   etag: 'ETag / 304 interceptor',
   throttle: 'rate limiting (429) integration',
-  created: '@Created (201 + Location)',
 };
 
 /**
@@ -19,8 +18,7 @@ export const FEATURE_NAMES: Readonly<Record<Feature, string>> = {
  */
 const PROBES: Readonly<Record<Feature, readonly string[]>> = {
   etag: ['ETag'],
-  throttle: ['StatusThrottlerGuard', 'RateLimitGuard', 'StatusThrottlerModule'],
-  created: ['Created'],
+  throttle: ['RedisThrottlerStorage'],
 };
 
 /** The features the library in this checkout exports. */

@@ -1,20 +1,11 @@
-import { Body, Controller, Get, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Res } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ThrottlerGuard } from '@nestjs/throttler';
+import { Created } from '../../lib';
 import { CreateItemDto, LARGE, SMALL } from './payloads';
 
-/**
- * The small API as a user writes it with bare Nest: `ValidationPipe`, `@nestjs/throttler`'s own
- * guard on `/limited`, and the `Location` of a created item set by hand through the adapter.
- * The "ours" variant serves the same controller until the library's own way of doing each
- * thing has landed (see `ours.module.ts`).
- */
+/** The reads, the same on both variants. `/limited` is only served by the rate-limited servers. */
 @Controller()
-export class ItemsController {
-  private nextId = 1;
-
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
-
+export class ReadsController {
   @Get('small')
   small() {
     return SMALL;
@@ -25,16 +16,33 @@ export class ItemsController {
     return LARGE;
   }
 
-  @Post('items')
+  @Get('limited')
+  limited() {
+    return SMALL;
+  }
+}
+
+let nextId = 1;
+
+/** `POST /items` as a user writes it with bare Nest: the `Location` set by hand through the adapter. */
+@Controller('items')
+export class BareItemsController {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  @Post()
   create(@Body() dto: CreateItemDto, @Res({ passthrough: true }) response: unknown) {
-    const item = { id: this.nextId++, name: dto.name, email: dto.email };
+    const item = { id: nextId++, name: dto.name, email: dto.email };
     this.adapterHost.httpAdapter.setHeader(response, 'Location', `/items/${item.id}`);
     return item;
   }
+}
 
-  @Get('limited')
-  @UseGuards(ThrottlerGuard)
-  limited() {
-    return SMALL;
+/** `POST /items` with the library: `@Created()` gives the 201 and `Location: /items/{id}`. */
+@Controller('items')
+export class OursItemsController {
+  @Post()
+  @Created()
+  create(@Body() dto: CreateItemDto) {
+    return { id: nextId++, name: dto.name, email: dto.email };
   }
 }
