@@ -12,6 +12,16 @@ declare module 'autocannon' {
     duration?: number;
     amount?: number;
     timeout?: number;
+    /** Requests per second over all connections. */
+    overallRate?: number;
+    /** A sequence each connection cycles through. */
+    requests?: {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      onResponse?: (status: number, body: string) => void;
+    }[];
   }
 
   interface Result {
