@@ -8,7 +8,7 @@ import { request } from 'undici';
 import type { MemoryMessage } from './harness/child-ipc';
 import { median } from './harness/load';
 import { startServerProcess, ServerProcess } from './harness/server-process';
-import { soakMix } from './soak-traffic';
+import { reportBodies, soakMix } from './soak-traffic';
 
 /**
  * `npm run soak`: a few minutes of mixed traffic against the sample (reads, every error path,
@@ -17,7 +17,7 @@ import { soakMix } from './soak-traffic';
  * bench/SOAK.md) the figures. Exits 1 on a 5xx, a lost job, a store over its bound, or memory
  * that keeps growing.
  *
- * Options: `--duration S` (per adapter, default 180), `--rate N` (requests/s, default 800),
+ * Options: `--duration S` (per adapter, default 180), `--rate N` (mix requests/s, default 600), `--job-rate N` (jobs/s, default 150),
  * `--adapters express,fastify`, `--quick` (30 s, nothing written), `--out FILE`.
  */
 const JOB_STORE_BOUND = 10_000; // JobsOptions.maxEntries, the sample keeps the default
@@ -33,6 +33,9 @@ interface Sample {
 }
 
 interface JobTally {
+  /** `POST /api/reports` sent, and how they were answered. */
+  submitted: number;
+  submitStatuses: Record<number, number>;
   accepted: number;
   succeeded: number;
   failed: number;
@@ -61,9 +64,20 @@ interface AdapterResult {
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const log = (message: string) => process.stderr.write(message + '\n');
 
-/** Follows every accepted job on its monitor until it succeeds (303) or fails (200 failed). */
+/**
+ * Sends report jobs at a steady rate and follows every accepted one on its monitor until it
+ * succeeds (303) or fails (200 `failed`).
+ */
 class JobFollower {
-  readonly tally: JobTally = { accepted: 0, succeeded: 0, failed: 0, lost: 0, unfinished: 0 };
+  readonly tally: JobTally = {
+    submitted: 0,
+    submitStatuses: {},
+    accepted: 0,
+    succeeded: 0,
+    failed: 0,
+    lost: 0,
+    unfinished: 0,
+  };
   readonly statuses: Record<number, number> = {};
   private readonly due: { url: string; at: number }[] = [];
   private active = 0;
@@ -71,10 +85,37 @@ class JobFollower {
 
   constructor(private readonly base: string) {}
 
-  accepted(body: string): void {
-    this.tally.accepted++;
-    const { statusUrl } = JSON.parse(body) as { statusUrl: string };
-    this.due.push({ url: statusUrl, at: Date.now() + REPORT_DELAY_MS + 50 });
+  /** `perSecond` `POST /api/reports` a second for `seconds`, each answer read. */
+  async submit(perSecond: number, seconds: number): Promise<void> {
+    const t0 = Date.now();
+    const inFlight = new Set<Promise<void>>();
+    for (let i = 0; i < perSecond * seconds; i++) {
+      await sleep(t0 + (i * 1000) / perSecond - Date.now());
+      const sent = this.submitOne(reportBodies[i % reportBodies.length]);
+      inFlight.add(sent);
+      void sent.finally(() => inFlight.delete(sent));
+    }
+    await Promise.all(inFlight);
+  }
+
+  private async submitOne(body: string): Promise<void> {
+    this.tally.submitted++;
+    try {
+      const response = await request(this.base + '/api/reports', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      const text = await response.body.text();
+      const status = response.statusCode;
+      this.tally.submitStatuses[status] = (this.tally.submitStatuses[status] ?? 0) + 1;
+      if (status !== 202) return;
+      this.tally.accepted++;
+      const { statusUrl } = JSON.parse(text) as { statusUrl: string };
+      this.schedule({ url: statusUrl, at: Date.now() + REPORT_DELAY_MS + 50 });
+    } catch {
+      this.tally.submitStatuses[0] = (this.tally.submitStatuses[0] ?? 0) + 1;
+    }
   }
 
   get pending(): number {
@@ -144,12 +185,18 @@ function slope(points: [number, number][]): number {
   return den === 0 ? 0 : num / den;
 }
 
-async function soakAdapter(adapter: string, seconds: number, rate: number): Promise<AdapterResult> {
+async function soakAdapter(
+  adapter: string,
+  seconds: number,
+  rate: number,
+  jobRate: number,
+): Promise<AdapterResult> {
   const database = join(tmpdir(), `nestjs-status-soak-${process.pid}-${adapter}.sqlite`);
-  // The rate limit sits under the drive rate: part of the traffic is answered 429.
+  // The rate limit is the mix's rate plus the jobs': with the monitor polls on top, part of the traffic
+  // is answered 429.
   const config = {
     reportDelayMs: REPORT_DELAY_MS,
-    rateLimit: Math.round(rate * 0.9),
+    rateLimit: rate + jobRate,
     rateLimitWindow: 1,
     databasePath: database,
   };
@@ -177,8 +224,8 @@ async function soakAdapter(adapter: string, seconds: number, rate: number): Prom
     const requests = soakMix({
       userEtag: String(user.headers.etag ?? '"none"'),
       token: accessToken,
-      onAccepted: (body) => follower.accepted(body),
     });
+    const submitting = follower.submit(jobRate, seconds);
     const load = autocannon({
       url: base,
       connections: 16,
@@ -200,6 +247,7 @@ async function soakAdapter(adapter: string, seconds: number, rate: number): Prom
       }
     })();
     const result = await load;
+    await submitting;
     await sampling;
     // Let the last jobs end (a few report delays and monitor retries).
     const deadline = Date.now() + 30_000;
@@ -269,12 +317,12 @@ function render(results: AdapterResult[]): string {
     `Run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} on ${availableParallelism()} CPUs ` +
       `(${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}. Produced by \`npm run soak\`: ` +
       'the sample app in its own process (`--expose-gc`), driven by autocannon at a fixed rate with ' +
-      `16 connections through a mix of reads, every error path, and report jobs (\`REPORT_DELAY_MS=${REPORT_DELAY_MS}\`), ` +
+      `16 connections through a mix of reads and every error path, with report jobs (\`REPORT_DELAY_MS=${REPORT_DELAY_MS}\`) ` +
       'the rate limit set at 90% of the drive rate (monitor polls count against it too); every accepted job followed on its monitor to its end. ' +
       'Memory is measured after a full GC.',
     '',
-    '| adapter | duration | requests | answers by status | RSS start / plateau / end (MB) | heap start / plateau / end (MB) | heap slope, last half | job store max (bound) | jobs accepted / succeeded / failed / lost / unfinished | verdict |',
-    '|---|--:|--:|---|---|---|--:|--:|---|---|',
+    '| adapter | duration | requests | answers by status | RSS start / plateau / end (MB) | heap start / plateau / end (MB) | heap slope, last half | job store max (bound) | jobs sent (answers) | jobs accepted / succeeded / failed / lost / unfinished | verdict |',
+    '|---|--:|--:|---|---|---|--:|--:|---|---|---|',
   ];
   for (const r of results) {
     const statuses = Object.entries(r.statuses)
@@ -294,6 +342,9 @@ function render(results: AdapterResult[]): string {
         )} monitor polls | ${statuses}; polls ${polls}${r.connectionErrors ? `; ${r.connectionErrors} connection errors` : ''} | ` +
         `${mb(r.start.rss)} / ${mb(r.plateau.rss)} / ${mb(r.end.rss)} | ${mb(r.start.heapUsed)} / ${mb(r.plateau.heapUsed)} / ${mb(r.end.heapUsed)} | ` +
         `${r.plateau.heapSlopeMbPerMin.toFixed(2)} MB/min | ${r.maxJobStore.toLocaleString('en-US')} (${JOB_STORE_BOUND.toLocaleString('en-US')}) | ` +
+        `${r.jobs.submitted} (${Object.entries(r.jobs.submitStatuses)
+          .map(([k, n]) => `${k}: ${n}`)
+          .join(', ')}) | ` +
         `${r.jobs.accepted} / ${r.jobs.succeeded} / ${r.jobs.failed} / ${r.jobs.lost} / ${r.jobs.unfinished} | ${found.length === 0 ? 'ok' : found.join('; ')} |`,
     );
   }
@@ -315,7 +366,8 @@ async function main(): Promise<void> {
     options: {
       quick: { type: 'boolean', default: false },
       duration: { type: 'string' },
-      rate: { type: 'string', default: '800' },
+      rate: { type: 'string', default: '600' },
+      'job-rate': { type: 'string', default: '150' },
       adapters: { type: 'string', default: 'express,fastify' },
       out: { type: 'string' },
     },
@@ -326,7 +378,8 @@ async function main(): Promise<void> {
   const full = !values.quick && values.duration === undefined && adapters.length === 2;
   const out = values.out ?? (full ? join(__dirname, '..', '..', 'bench', 'SOAK.md') : undefined);
   const results: AdapterResult[] = [];
-  for (const adapter of adapters) results.push(await soakAdapter(adapter, seconds, rate));
+  const jobRate = Number(values['job-rate']);
+  for (const adapter of adapters) results.push(await soakAdapter(adapter, seconds, rate, jobRate));
   const markdown = render(results);
   process.stdout.write(markdown);
   if (out) {
