@@ -24,3 +24,17 @@ export { reasonPhrase } from './errors/reason-phrases';
 
 export { StatusValidationPipe } from './validation/status-validation.pipe';
 export { StatusInterceptor } from './responses/status.interceptor';
+
+export { Paginated } from './pagination/paginated.decorator';
+export { PaginationInterceptor } from './pagination/pagination.interceptor';
+export { PageQuery } from './pagination/page-query.dto';
+export { CursorQuery } from './pagination/cursor-query.dto';
+export { Page, paginate } from './pagination/page';
+export type { PageInfo } from './pagination/page';
+export { CursorPage, paginateByCursor } from './pagination/cursor-page';
+export type { CursorPageInfo, CursorPageOptions } from './pagination/cursor-page';
+export { PaginatedResult } from './pagination/paginated-result';
+export type { PageLink } from './pagination/paginated-result';
+export { decodeCursor, encodeCursor } from './pagination/cursor-codec';
+export { DEFAULT_PAGE_LIMITS } from './pagination/page-limits';
+export type { PageLimits } from './pagination/page-limits';

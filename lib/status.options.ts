@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import { mergePageLimits, type PageLimits } from './pagination/page-limits';
 
 /** Maps an error class from another package (an ORM, a driver) to an HTTP answer. */
 export interface ErrorMapping<E = any> {
@@ -52,6 +53,12 @@ export class StatusModuleOptions {
   interceptor?: boolean = true;
   /** Answer a known path with the wrong method as 405 with `Allow` (instead of 404). */
   methodNotAllowed?: boolean = true;
+  /**
+   * Page sizes of `@Paginated()` routes: `limit` when the query has none (`defaultLimit`, 20)
+   * and the most a client may ask for (`maxLimit`, 100; more is 422 naming `limit`). A route's
+   * `@Paginated({ maxLimit })` wins over these.
+   */
+  pagination?: PageLimits = {};
 }
 
 /** The options with every default filled in. */
@@ -63,5 +70,6 @@ export type ResolvedStatusOptions = Required<
 /** Fills in the defaults: `{ ...new StatusModuleOptions(), ...options }`. */
 export function resolveOptions(options: StatusModuleOptions = {}): ResolvedStatusOptions {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  mergePageLimits(options.pagination); // a wrong page size fails at start-up, with a hint
   return { ...new StatusModuleOptions(), ...defined } as ResolvedStatusOptions;
 }
