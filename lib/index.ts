@@ -24,6 +24,41 @@ export { reasonPhrase } from './errors/reason-phrases';
 
 export { StatusValidationPipe } from './validation/status-validation.pipe';
 export { StatusInterceptor } from './responses/status.interceptor';
+export { Created, DeleteMissing, NoContent } from './responses/created.decorator';
+export { created, CreatedResult } from './responses/created-result';
+export type { LocationBuilder } from './responses/success-rules';
+
+export { ConditionalInterceptor } from './conditional/conditional.interceptor';
+export { ETag } from './conditional/etag.decorator';
+export type { VersionOf } from './conditional/etag.decorator';
+export { LastModified } from './conditional/last-modified.decorator';
+export { CurrentVersion } from './conditional/current-version.decorator';
+export type {
+  CurrentVersionOptions,
+  CurrentVersionResolver,
+  CurrentVersionSource,
+} from './conditional/current-version.decorator';
+export {
+  DuplicateResourceError,
+  InvalidStateTransitionError,
+  VersionMismatchError,
+} from './conditional/conflict-errors';
+export type { StateTransition } from './conditional/conflict-errors';
+
+export { Async } from './jobs/async.decorator';
+export { JobStatus } from './jobs/job-status.decorator';
+export type { AsyncOptions, JobStatusOptions } from './jobs/job-rules';
+export { JobRunner } from './jobs/job-runner';
+export type { StartJobOptions } from './jobs/job-runner';
+export type { JobContext, JobWork } from './jobs/job-context';
+export type { JobRecord, JobState } from './jobs/job-record';
+export type { JobStore } from './jobs/job-store';
+export { MemoryJobStore } from './jobs/memory-job-store';
+export type { MemoryJobStoreOptions } from './jobs/memory-job-store';
+export { RedisJobStore } from './jobs/redis-job-store';
+export type { RedisConnection, RedisJobStoreOptions } from './jobs/redis-job-store';
+export { JobsOptions } from './jobs/jobs.options';
+export { JobNotFoundError } from './jobs/job-errors';
 
 export { Paginated } from './pagination/paginated.decorator';
 export { PaginationInterceptor } from './pagination/pagination.interceptor';

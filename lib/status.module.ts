@@ -7,7 +7,10 @@ import {
   Provider,
 } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { ConditionalInterceptor } from './conditional/conditional.interceptor';
+import { takeOverExpressConditionals } from './conditional/express-conditionals';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
+import { JobRunner } from './jobs/job-runner';
 import { StatusInterceptor } from './responses/status.interceptor';
 import { AllowedMethods } from './routing/allowed-methods';
 import { RESOLVED_STATUS_OPTIONS } from './status.constants';
@@ -22,11 +25,13 @@ import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
 
 /** Parts registered app-wide; `forRoot` leaves out the ones switched off. */
-type Part = 'filter' | 'validation' | 'interceptor';
+type Part = 'filter' | 'validation' | 'interceptor' | 'etag';
 const PARTS: Record<Part, Provider> = {
   filter: { provide: APP_FILTER, useClass: StatusExceptionFilter },
   validation: { provide: APP_PIPE, useClass: StatusValidationPipe },
   interceptor: { provide: APP_INTERCEPTOR, useClass: StatusInterceptor },
+  // After the StatusInterceptor, so it is the inner one and sees the handler's raw result.
+  etag: { provide: APP_INTERCEPTOR, useClass: ConditionalInterceptor },
 };
 
 function providers(parts: Part[]): Provider[] {
@@ -37,6 +42,7 @@ function providers(parts: Part[]): Provider[] {
       inject: [STATUS_MODULE_OPTIONS],
     },
     AllowedMethods,
+    JobRunner,
     ...parts.map((part) => PARTS[part]),
   ];
 }
@@ -77,6 +83,7 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     if (!adapter) return;
     this.allowedMethods.attach(adapter);
     if (this.options.filter !== false) keepJsonBodyOnParseError(adapter);
+    if (this.options.etag !== false) takeOverExpressConditionals(adapter);
   }
 }
 
@@ -85,6 +92,6 @@ function withProviders(module: DynamicModule, parts: Part[]): DynamicModule {
     ...module,
     global: true,
     providers: [...(module.providers ?? []), ...providers(parts)],
-    exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods],
+    exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods, JobRunner],
   };
 }

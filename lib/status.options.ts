@@ -1,4 +1,5 @@
 import type { Type } from '@nestjs/common';
+import type { JobsOptions } from './jobs/jobs.options';
 import { mergePageLimits, type PageLimits } from './pagination/page-limits';
 
 /** Maps an error class from another package (an ORM, a driver) to an HTTP answer. */
@@ -51,8 +52,33 @@ export class StatusModuleOptions {
   maxBodyDepth?: number = 32;
   /** Register the response interceptor (`APP_INTERCEPTOR`): request id, success statuses. */
   interceptor?: boolean = true;
+  /**
+   * What a DELETE of a resource that does not exist answers app-wide: `404` (default) or `204`
+   * (the idempotent style). The guide: choose one and be consistent. Per route: `@DeleteMissing()`.
+   */
+  deleteMissing?: 404 | 204 = 404;
+  /** Build `Location` headers as absolute URLs (`http://host/api/users/42`) instead of paths. */
+  absoluteLocations?: boolean = false;
   /** Answer a known path with the wrong method as 405 with `Allow` (instead of 404). */
   methodNotAllowed?: boolean = true;
+  /**
+   * Register the conditional-request interceptor (`APP_INTERCEPTOR`): strong `ETag`s, 304 on
+   * `If-None-Match` / `If-Modified-Since`, `If-Match` locking on `@CurrentVersion()` routes.
+   * Also turns Express's own weak ETag off.
+   */
+  etag?: boolean = true;
+  /**
+   * Status of a failed `If-Match` / `If-Unmodified-Since` / `If-None-Match` on a write: the
+   * guide's 409 `{ currentVersion }`, or RFC 9110's 412. `@CurrentVersion()` can override it.
+   */
+  preconditionFailedStatus?: 409 | 412 = 409;
+  /**
+   * Answer 428 Precondition Required to a write without a precondition on `@CurrentVersion()`
+   * routes (lost-update protection, RFC 6585). `@CurrentVersion()` can override it.
+   */
+  requirePreconditions?: boolean = false;
+  /** `@Async` jobs: where their state lives (memory or Redis), timeout, TTL, concurrency. */
+  jobs?: JobsOptions = {};
   /**
    * Page sizes of `@Paginated()` routes: `limit` when the query has none (`defaultLimit`, 20)
    * and the most a client may ask for (`maxLimit`, 100; more is 422 naming `limit`). A route's

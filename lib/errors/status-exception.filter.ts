@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject, NotFoundException } from '@nestjs/common';
-import { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
+import { AbstractHttpAdapter, BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { throwError } from 'rxjs';
 import { AllowedMethods } from '../routing/allowed-methods';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
@@ -34,6 +34,10 @@ export class StatusExceptionFilter implements ExceptionFilter {
   }
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (this.options.filter === false) {
+      // Registered by forRootAsync but switched off: answer as Nest would without us.
+      return new BaseExceptionFilter(this.adapterHost.httpAdapter).catch(exception, host);
+    }
     const type = host.getType<string>();
     if (type !== 'http') {
       // GraphQL reads a returned error; microservices and websockets read an erroring stream.
@@ -51,7 +55,15 @@ export class StatusExceptionFilter implements ExceptionFilter {
 
     let descriptor = this.normalizer.normalize(exception);
     if (descriptor.status === 404 && isRouteNotFound(exception, request, adapter)) {
-      descriptor = this.routeNotFound(request, adapter);
+      const allowed = this.allowedFor(request, adapter);
+      if (allowed && adapter.getRequestMethod(request) === 'OPTIONS') {
+        // RFC 9110 9.3.7: OPTIONS on a known path answers which methods it has.
+        adapter.setHeader(response, this.options.requestIdHeader, requestId);
+        adapter.setHeader(response, 'Allow', allowed);
+        adapter.reply(response, undefined, 204);
+        return undefined;
+      }
+      descriptor = this.routeNotFound(request, adapter, allowed);
     }
     if (descriptor.status === 401 && !hasHeader(descriptor, 'www-authenticate')) {
       descriptor.headers = { ...descriptor.headers, 'WWW-Authenticate': this.challenge };
@@ -61,17 +73,28 @@ export class StatusExceptionFilter implements ExceptionFilter {
     return undefined;
   }
 
-  private routeNotFound(request: unknown, adapter: AbstractHttpAdapter): ErrorDescriptor {
+  /** The `Allow` value of the request's path (OPTIONS included), or undefined for an unknown path. */
+  private allowedFor(request: unknown, adapter: AbstractHttpAdapter): string | undefined {
+    if (!this.options.methodNotAllowed) return undefined;
+    const path = String(adapter.getRequestUrl(request)).split('?')[0];
+    const methods = this.allowedMethods.forPath(path);
+    return methods.length > 0 ? [...methods, 'OPTIONS'].sort().join(', ') : undefined;
+  }
+
+  private routeNotFound(
+    request: unknown,
+    adapter: AbstractHttpAdapter,
+    allowed: string | undefined,
+  ): ErrorDescriptor {
     const method = String(adapter.getRequestMethod(request));
     const path = String(adapter.getRequestUrl(request)).split('?')[0];
-    const allowed = this.options.methodNotAllowed ? this.allowedMethods.forPath(path) : [];
     const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
-    if (allowed.length > 0) {
+    if (allowed) {
       return {
         status: 405,
         code: 'METHOD_NOT_ALLOWED',
-        message: `${method} is not allowed on ${shown}. Allowed: ${allowed.join(', ')}.`,
-        headers: { Allow: allowed.join(', ') },
+        message: `${method} is not allowed on ${shown}. Allowed: ${allowed}.`,
+        headers: { Allow: allowed },
       };
     }
     return {

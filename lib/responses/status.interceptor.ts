@@ -1,12 +1,22 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import {
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  NestInterceptor,
+  NotFoundException,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { Observable } from 'rxjs';
-import { DomainError } from '../errors/domain-errors';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { catchError, map, Observable, of, throwError } from 'rxjs';
+import { DomainError, NotFoundError } from '../errors/domain-errors';
 import { assignRequestId, defaultRequestId } from '../errors/request-id';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
+import { CreatedResult } from './created-result';
+import { buildLocation } from './location';
+import { SuccessRule, SuccessRuleMetadata } from './success-rules';
 
 /** 415, thrown where Express left a body unparsed (Fastify answers 415 on its own). */
 class UnsupportedMediaTypeError extends DomainError {
@@ -19,12 +29,23 @@ class UnsupportedMediaTypeError extends DomainError {
 /** What the interceptor decided once for a handler, so no request repeats the reflection. */
 interface RoutePlan {
   readsBody: boolean;
+  /** The handler writes the response itself (`@Res()` without passthrough). */
+  handlesResponse: boolean;
+  /** `@HttpCode()` chose the status: an empty result keeps it. */
+  explicitStatus: boolean;
+  rule: SuccessRule;
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /**
- * The response interceptor: gives every response its request id and checks, on Express, that a
- * body the route reads was in a media type a parser understood (Express otherwise hands the
- * handler `undefined` and validation runs on nothing).
+ * The response interceptor: makes the status say what the server did.
+ * - a request id on every response;
+ * - `@Created` → 201 + `Location`; `created(entity)` on an upsert route → 201 + `Location`, else 200;
+ * - `@NoContent` and a handler that resolves to `undefined` → 204 with no body;
+ * - `null` from a GET → 404 (never a 200 with an empty body); an empty array stays 200 `[]`;
+ * - DELETE of a missing resource → 404, or 204 where the `deleteMissing` policy says so;
+ * - on Express, a body the route reads in a media type no parser took → 415.
  */
 @Injectable()
 export class StatusInterceptor implements NestInterceptor {
@@ -35,6 +56,7 @@ export class StatusInterceptor implements NestInterceptor {
   constructor(
     @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly reflector: Reflector,
   ) {
     this.requestIdKey = options.requestIdHeader.toLowerCase();
     this.generate = options.generateRequestId ?? defaultRequestId;
@@ -44,9 +66,10 @@ export class StatusInterceptor implements NestInterceptor {
     if (!this.options.interceptor || context.getType() !== 'http') return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest();
+    const response = http.getResponse();
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(
-      http.getResponse(),
+      response,
       this.options.requestIdHeader,
       assignRequestId(request, this.requestIdKey, this.generate),
     );
@@ -59,22 +82,87 @@ export class StatusInterceptor implements NestInterceptor {
     ) {
       throw new UnsupportedMediaTypeError();
     }
-    return next.handle();
+    if (plan.handlesResponse) return next.handle();
+    const method: string = request.method;
+    const shaped = next
+      .handle()
+      .pipe(map((result) => this.shape(result, plan, method, request, response)));
+    const deleteMissing = plan.rule.deleteMissing ?? this.options.deleteMissing;
+    if (method !== 'DELETE' || deleteMissing !== 204) return shaped;
+    return shaped.pipe(
+      catchError((error) =>
+        isNotFound(error) ? of(new Response(null, { status: 204 })) : throwError(() => error),
+      ),
+    );
+  }
+
+  private shape(result: unknown, plan: RoutePlan, method: string, request: any, response: any) {
+    const { rule } = plan;
+    if (result instanceof CreatedResult) {
+      const location = result.location ?? this.location(rule, result.entity, request, method);
+      const headers: Record<string, string> = { 'Content-Type': JSON_TYPE };
+      if (location !== undefined) headers.Location = location;
+      return new Response(JSON.stringify(result.entity ?? null), { status: 201, headers });
+    }
+    if (rule.noContent) return undefined;
+    if (rule.created) {
+      const location = this.location(rule, result, request, method);
+      if (location !== undefined)
+        this.adapterHost.httpAdapter.setHeader(response, 'Location', location);
+      return result;
+    }
+    if (result === undefined) {
+      return plan.explicitStatus ? undefined : new Response(null, { status: 204 });
+    }
+    if (result === null) {
+      if (method === 'GET' || method === 'HEAD') throw new NotFoundError();
+      return plan.explicitStatus ? null : new Response(null, { status: 204 });
+    }
+    return result;
+  }
+
+  private location(rule: SuccessRule, entity: unknown, request: any, method: string) {
+    const url = String(this.adapterHost.httpAdapter.getRequestUrl(request));
+    return buildLocation(
+      { absolute: this.options.absoluteLocations, ...rule.created },
+      entity,
+      request,
+      method,
+      url,
+    );
   }
 
   private planFor(context: ExecutionContext): RoutePlan {
     const handler = context.getHandler();
     let plan = this.plans.get(handler);
     if (!plan) {
-      const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {};
-      const readsBody = Object.keys(args).some(
-        (key) => key.split(':')[0] === String(RouteParamtypes.BODY),
-      );
-      plan = { readsBody };
+      const args: Record<string, { data?: { passthrough?: boolean } }> =
+        Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {};
+      const typeOf = (key: string) => Number(key.split(':')[0]);
+      const keys = Object.keys(args);
+      plan = {
+        readsBody: keys.some((key) => typeOf(key) === RouteParamtypes.BODY),
+        handlesResponse: keys.some(
+          (key) =>
+            (typeOf(key) === RouteParamtypes.RESPONSE || typeOf(key) === RouteParamtypes.NEXT) &&
+            args[key].data?.passthrough !== true,
+        ),
+        explicitStatus: Reflect.getMetadata(HTTP_CODE_METADATA, handler) !== undefined,
+        rule: {
+          ...this.reflector.get(SuccessRuleMetadata, context.getClass()),
+          ...this.reflector.get(SuccessRuleMetadata, handler),
+        },
+      };
       this.plans.set(handler, plan);
     }
     return plan;
   }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (
+    (error instanceof DomainError && error.status === 404) || error instanceof NotFoundException
+  );
 }
 
 /** A body was sent (length or chunked) in a media type no parser took, multipart aside. */

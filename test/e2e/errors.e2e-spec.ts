@@ -66,14 +66,12 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   });
 
   it('names nested and array fields by path', async () => {
-    const res = await http
-      .post('/things')
-      .send({
-        name: 'Ada',
-        email: 'ada@example.com',
-        address: { city: '' },
-        items: [{ sku: 'a' }, { sku: 5 }],
-      });
+    const res = await http.post('/things').send({
+      name: 'Ada',
+      email: 'ada@example.com',
+      address: { city: '' },
+      items: [{ sku: 'a' }, { sku: 5 }],
+    });
     expect(res.status).toBe(422);
     expect(res.body.details).toEqual([
       { field: 'address.city', message: 'city should not be empty', code: 'REQUIRED' },
@@ -241,11 +239,20 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   it('answers a known path with the wrong method with 405 and Allow', async () => {
     const res = await http.patch('/things/1').send({});
     expect(res.status).toBe(405);
-    expect(res.headers.allow).toBe('DELETE, GET, HEAD, PUT');
+    expect(res.headers.allow).toBe('DELETE, GET, HEAD, OPTIONS, PUT');
     expect(res.body).toMatchObject({ error: 'Method Not Allowed', code: 'METHOD_NOT_ALLOWED' });
     const collection = await http.delete('/things');
     expect(collection.status).toBe(405);
-    expect(collection.headers.allow).toBe('GET, HEAD, POST');
+    expect(collection.headers.allow).toBe('GET, HEAD, OPTIONS, POST');
+  });
+
+  it('answers OPTIONS on a known path with 204 and Allow, and on an unknown path with 404', async () => {
+    const res = await http.options('/things/1');
+    expect(res.status).toBe(204);
+    expect(res.headers.allow).toBe('DELETE, GET, HEAD, OPTIONS, PUT');
+    expect(res.text).toBe('');
+    expect(res.headers['x-request-id']).toMatch(REQUEST_ID);
+    expect((await http.options('/nope')).status).toBe(404);
   });
 
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {

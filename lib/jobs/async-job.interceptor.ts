@@ -1,0 +1,102 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { mergeMap, Observable } from 'rxjs';
+import { assignRequestId, defaultRequestId } from '../errors/request-id';
+import { fillTemplate } from '../responses/location';
+import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
+import type { ResolvedStatusOptions } from '../status.options';
+import { JobRunner } from './job-runner';
+import { AsyncMetadata, type AsyncOptions } from './job-rules';
+import { absoluteUrl, requestPath } from './urls';
+
+/** What `@Async` decided once for a handler. */
+interface AsyncPlan {
+  rule: AsyncOptions;
+  resultUrl?: (result: any) => string | undefined;
+  handlerName: string;
+}
+
+/**
+ * Behind `@Async`: hands the work the handler returned to the `JobRunner` and answers
+ * `202 { jobId, status, statusUrl }` + `Location` (the 202 itself is `@HttpCode(202)`).
+ */
+@Injectable()
+export class AsyncJobInterceptor implements NestInterceptor {
+  private readonly plans = new WeakMap<object, AsyncPlan>();
+
+  constructor(
+    private readonly runner: JobRunner,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly reflector: Reflector,
+    @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const plan = this.planFor(context);
+    const http = context.switchToHttp();
+    const request = http.getRequest();
+    const response = http.getResponse();
+    const adapter = this.adapterHost.httpAdapter;
+    const requestId = assignRequestId(
+      request,
+      this.options.requestIdHeader.toLowerCase(),
+      this.options.generateRequestId ?? defaultRequestId,
+    );
+    return next.handle().pipe(
+      mergeMap(async (work: unknown) => {
+        if (typeof work !== 'function') {
+          throw new TypeError(
+            `The @Async handler ${plan.handlerName} must return the job's work as a function, ` +
+              `e.g. \`return (job) => this.reports.generate(dto, job.signal)\`; it returned ${typeof work}.`,
+          );
+        }
+        const path = requestPath(String(adapter.getRequestUrl(request)));
+        const record = await this.runner.start(work as () => unknown, {
+          statusUrl: (jobId) => monitorUrl(plan.rule.monitor, jobId, path, request),
+          resultUrl: plan.resultUrl,
+          idPrefix: plan.rule.idPrefix,
+          timeoutMs: plan.rule.timeoutMs,
+          requestId,
+        });
+        const location = this.options.absoluteLocations
+          ? absoluteUrl(record.statusUrl, request)
+          : record.statusUrl;
+        adapter.setHeader(response, 'Location', location);
+        return { jobId: record.jobId, status: record.status, statusUrl: record.statusUrl };
+      }),
+    );
+  }
+
+  private planFor(context: ExecutionContext): AsyncPlan {
+    const handler = context.getHandler();
+    let plan = this.plans.get(handler);
+    if (!plan) {
+      const rule = this.reflector.get(AsyncMetadata, handler) ?? {};
+      const { location } = rule;
+      plan = {
+        rule,
+        handlerName: `${context.getClass().name}.${handler.name}`,
+        resultUrl:
+          typeof location === 'function'
+            ? location
+            : typeof location === 'string'
+              ? (result) => fillTemplate(location, result)
+              : undefined,
+      };
+      this.plans.set(handler, plan);
+    }
+    return plan;
+  }
+}
+
+function monitorUrl(
+  monitor: AsyncOptions['monitor'],
+  jobId: string,
+  path: string,
+  request: unknown,
+): string {
+  if (typeof monitor === 'function') return monitor(jobId, request);
+  if (typeof monitor === 'string') return fillTemplate(monitor, { jobId }) ?? monitor;
+  return `${path}/jobs/${encodeURIComponent(jobId)}`;
+}

@@ -1,0 +1,53 @@
+import { applyDecorators, HttpCode } from '@nestjs/common';
+import { LocationBuilder, SuccessRuleMetadata } from './success-rules';
+
+/**
+ * 201 Created with a `Location` naming the new resource. `location` is a template filled from
+ * the handler's result (`'/api/users/:id'`), a function of the result and the request, or
+ * (by default) the request path followed by the result's `id`. Relative unless `absolute`.
+ *
+ * @example
+ * @Post()
+ * @Created()                       // Location: /api/users/42
+ * create(@Body() dto: CreateUserDto) { return this.users.create(dto); }
+ *
+ * @Post(':id/copies')
+ * @Created('/api/documents/:id')   // filled from the result
+ * copy(@Param('id') id: string) { return this.documents.copy(id); }
+ */
+export function Created(
+  location?: string | LocationBuilder,
+  options: { absolute?: boolean } = {},
+): MethodDecorator {
+  return applyDecorators(
+    HttpCode(201),
+    SuccessRuleMetadata({ created: { location, absolute: options.absolute } }),
+  );
+}
+
+/**
+ * 204 No Content: the body is dropped whatever the handler returns, and no `Content-Type` or
+ * `Content-Length` claims one.
+ *
+ * @example
+ * @Patch(':id')
+ * @NoContent()
+ * update(@Param('id') id: string, @Body() dto: PatchDto) { return this.documents.patch(id, dto); }
+ */
+export function NoContent(): MethodDecorator {
+  return applyDecorators(HttpCode(204), SuccessRuleMetadata({ noContent: true }));
+}
+
+/**
+ * What a DELETE of a resource that does not exist answers, for one route or controller:
+ * `404` (the default, set app-wide with the `deleteMissing` option) or `204` (idempotent style).
+ * "Does not exist" is the handler throwing a `NotFoundError` (or Nest's `NotFoundException`).
+ *
+ * @example
+ * @Delete(':id')
+ * @DeleteMissing(204)
+ * remove(@Param('id') id: string) { return this.sessions.remove(id); }
+ */
+export function DeleteMissing(status: 404 | 204): MethodDecorator & ClassDecorator {
+  return SuccessRuleMetadata({ deleteMissing: status });
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { SampleDatabase } from '../database/sample-database';
+import { OrderNotCancellable, OrderNotFound } from './order.errors';
+
+export type OrderStatus = 'pending' | 'shipped' | 'cancelled';
+
+export interface Order {
+  id: number;
+  status: OrderStatus;
+}
+
+/** Where each state may go. Cancelling twice is allowed: it changes nothing. */
+const TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
+  pending: ['shipped', 'cancelled'],
+  shipped: [],
+  cancelled: ['cancelled'],
+};
+
+/** Orders in SQLite, moved through a small state machine. */
+@Injectable()
+export class OrdersService {
+  constructor(private readonly database: SampleDatabase) {}
+
+  cancel(id: string): Order {
+    const numeric = /^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined;
+    const { db } = this.database;
+    return db.transaction(() => {
+      const order =
+        numeric === undefined
+          ? undefined
+          : (db.prepare('SELECT id, status FROM orders WHERE id = ?').get(numeric) as
+              Order | undefined);
+      if (!order) throw new OrderNotFound(id);
+      if (!TRANSITIONS[order.status].includes('cancelled')) {
+        throw new OrderNotCancellable(order.id, order.status);
+      }
+      db.prepare("UPDATE orders SET status = 'cancelled' WHERE id = ?").run(order.id);
+      return { id: order.id, status: 'cancelled' as const };
+    })();
+  }
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Async, JobContext, JobRunner, JobStatus } from '../../lib';
+import { CreateReportDto } from './report.dto';
+import { ReportsService } from './reports.service';
+
+@Controller('api/reports')
+export class ReportsController {
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly jobs: JobRunner,
+  ) {}
+
+  /** 202 `{ jobId: "rpt-...", status: "queued", statusUrl }` + Location; 400; 422. */
+  @Post()
+  @Async({ idPrefix: 'rpt-', location: '/api/reports/:id' })
+  create(@Body() dto: CreateReportDto) {
+    return (job: JobContext) => this.reports.generate(dto, job.signal);
+  }
+
+  /** 200 + Retry-After while pending; 303 to the report; 200 `{ status: "failed", error }`; 404. */
+  @Get('jobs/:jobId')
+  @JobStatus()
+  status(@Param('jobId') jobId: string) {
+    return this.jobs.find(jobId);
+  }
+
+  /** 200 the report, or 404. */
+  @Get(':id')
+  findOne(@Param('id') id: string) {
+    return this.reports.find(id);
+  }
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable } from '@nestjs/common';
+import type { SampleConfig } from '../config/sample-config';
+import { InjectSampleConfig } from '../config/sample-config.module';
+import { SampleDatabase, timestamp } from '../database/sample-database';
+import type { CreateReportDto, Report } from './report.dto';
+import { BooksNotClosed, ReportNotFound } from './report.errors';
+
+interface ReportRow {
+  id: string;
+  type: Report['type'];
+  year: number;
+  content: string;
+  created_at: string;
+}
+
+/** Reports in SQLite, made slowly (REPORT_DELAY_MS) the way a real report would be. */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly database: SampleDatabase,
+    @InjectSampleConfig() private readonly config: SampleConfig,
+  ) {}
+
+  /** The job behind `POST /api/reports`: waits, checks the books, summarizes, stores. */
+  async generate(dto: CreateReportDto, signal: AbortSignal): Promise<Report> {
+    await sleep(this.config.reportDelayMs, undefined, { signal });
+    const thisYear = new Date().getUTCFullYear();
+    if (dto.year > thisYear || (dto.type === 'annual' && dto.year === thisYear)) {
+      throw new BooksNotClosed(dto.type, dto.year);
+    }
+    const report: Report = {
+      id: randomUUID(),
+      type: dto.type,
+      year: dto.year,
+      createdAt: timestamp(),
+      summary: this.summary(),
+    };
+    this.database.db
+      .prepare('INSERT INTO reports (id, type, year, content, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(report.id, report.type, report.year, JSON.stringify(report.summary), report.createdAt);
+    return report;
+  }
+
+  find(id: string): Report {
+    const row = this.database.db
+      .prepare('SELECT id, type, year, content, created_at FROM reports WHERE id = ?')
+      .get(id) as ReportRow | undefined;
+    if (!row) throw new ReportNotFound(id);
+    return {
+      id: row.id,
+      type: row.type,
+      year: row.year,
+      createdAt: row.created_at,
+      summary: JSON.parse(row.content) as Report['summary'],
+    };
+  }
+
+  private summary(): Report['summary'] {
+    const count = (sql: string) => (this.database.db.prepare(sql).get() as { n: number }).n;
+    const orders = this.database.db
+      .prepare('SELECT status, COUNT(*) AS n FROM orders GROUP BY status ORDER BY status')
+      .all() as { status: string; n: number }[];
+    return {
+      users: count('SELECT COUNT(*) AS n FROM users'),
+      documents: count('SELECT COUNT(*) AS n FROM documents'),
+      orders: Object.fromEntries(orders.map((o) => [o.status, o.n])),
+    };
+  }
+}

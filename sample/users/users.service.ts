@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { SampleDatabase, timestamp } from '../database/sample-database';
+import type { User, UserDto } from './user.dto';
+import { EmailTaken, UserNotFound } from './user.errors';
+
+interface UserRow {
+  id: number;
+  name: string;
+  email: string;
+  role: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = 'id, name, email, role, version, created_at, updated_at';
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    createdAt: row.created_at,
+    version: row.version,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** `/^[1-9]\d{0,15}$/`: anything else names no user (404, not 400: the path is the name). */
+export function parseId(id: string): number | undefined {
+  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined;
+}
+
+/** Users in SQLite. The unique index on email is the source of truth for "email taken". */
+@Injectable()
+export class UsersService {
+  constructor(private readonly database: SampleDatabase) {}
+
+  create(dto: UserDto): User {
+    const now = timestamp();
+    try {
+      const row = this.database.db
+        .prepare(
+          `INSERT INTO users (name, email, role, created_at, updated_at) VALUES (?, ?, 'user', ?, ?)
+           RETURNING ${COLUMNS}`,
+        )
+        .get(dto.name, dto.email, now, now) as UserRow;
+      return toUser(row);
+    } catch (error) {
+      throw uniqueEmail(error, dto.email);
+    }
+  }
+
+  find(id: string): User {
+    const numeric = parseId(id);
+    const row =
+      numeric === undefined
+        ? undefined
+        : (this.database.db.prepare(`SELECT ${COLUMNS} FROM users WHERE id = ?`).get(numeric) as
+            UserRow | undefined);
+    if (!row) throw new UserNotFound(id);
+    return toUser(row);
+  }
+
+  replace(id: string, dto: UserDto): User {
+    const existing = this.find(id);
+    try {
+      const row = this.database.db
+        .prepare(
+          `UPDATE users SET name = ?, email = ?, version = version + 1, updated_at = ? WHERE id = ?
+           RETURNING ${COLUMNS}`,
+        )
+        .get(dto.name, dto.email, timestamp(), existing.id) as UserRow;
+      return toUser(row);
+    } catch (error) {
+      throw uniqueEmail(error, dto.email);
+    }
+  }
+
+  remove(id: string): void {
+    const existing = this.find(id);
+    this.database.db.prepare('DELETE FROM users WHERE id = ?').run(existing.id);
+  }
+}
+
+/** The database's unique constraint, told in the domain's words. */
+function uniqueEmail(error: unknown, email: string): unknown {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' ? new EmailTaken(email) : error;
+}

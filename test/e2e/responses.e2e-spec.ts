@@ -1,0 +1,120 @@
+import request from 'supertest';
+import { StatusModule, StatusModuleOptions } from '../../lib';
+import { ADAPTERS, RunningApp, startApp } from '../support/http-app';
+import { NotesController } from './fixtures/responses.fixture';
+
+function appWith(options: StatusModuleOptions = {}) {
+  return { imports: [StatusModule.forRoot(options)], controllers: [NotesController] };
+}
+
+describe.each(ADAPTERS)('success statuses on %s', (_name, makeAdapter) => {
+  let running: RunningApp;
+  let http: ReturnType<typeof request>;
+  beforeEach(async () => {
+    running = await startApp(appWith(), makeAdapter);
+    http = request(running.url);
+  });
+  afterEach(() => running.close());
+
+  it('answers @Created with 201 and a Location of the request path plus the id', async () => {
+    const res = await http.post('/api/notes').send({ title: 'a' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe('/api/notes/1');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual({ id: '1', title: 'a' });
+  });
+
+  it('fills a Location template from the result', async () => {
+    const res = await http.post('/api/notes/templated').send({ title: 'a' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe('/api/notes/1?via=template');
+  });
+
+  it('builds an absolute Location when asked', async () => {
+    const res = await http.post('/api/notes/absolute').send({ title: 'a' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`${running.url}/elsewhere/1`);
+  });
+
+  it('answers null from a GET of one resource with 404, and an empty list with 200 []', async () => {
+    const missing = await http.get('/api/notes/9');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ error: 'Not Found', code: 'NOT_FOUND' });
+    const empty = await http.get('/api/notes/empty');
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual([]);
+  });
+
+  it('answers an upsert with 201 + Location when it created, 200 when it updated', async () => {
+    const first = await http.put('/api/notes/n-7').send({ title: 'first' });
+    expect(first.status).toBe(201);
+    expect(first.headers.location).toBe('/api/notes/n-7');
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(first.body).toEqual({ id: 'n-7', title: 'first' });
+    const second = await http.put('/api/notes/n-7').send({ title: 'second' });
+    expect(second.status).toBe(200);
+    expect(second.headers.location).toBeUndefined();
+    expect(second.body).toEqual({ id: 'n-7', title: 'second' });
+  });
+
+  it('answers @NoContent with 204, no body and no Content-Type, whatever the handler returned', async () => {
+    await http.post('/api/notes').send({ title: 'a' });
+    const res = await http.patch('/api/notes/1').send({ title: 'b' });
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    expect(res.headers['content-type']).toBeUndefined();
+    expect(res.headers['content-length']).toBeUndefined();
+    expect((await http.get('/api/notes/1')).body).toEqual({ id: '1', title: 'b' });
+  });
+
+  it('answers a handler that resolves to undefined with 204, unless @HttpCode chose', async () => {
+    const res = await http.post('/api/notes/1/touch');
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    expect(res.headers['content-type']).toBeUndefined();
+    const explicit = await http.post('/api/notes/1/explicit');
+    expect(explicit.status).toBe(200);
+  });
+
+  it('answers DELETE with 204 and no body, then 404 by default', async () => {
+    await http.post('/api/notes').send({ title: 'a' });
+    const res = await http.delete('/api/notes/1');
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    expect(res.headers['content-type']).toBeUndefined();
+    const again = await http.delete('/api/notes/1');
+    expect(again.status).toBe(404);
+    expect(again.body).toMatchObject({ code: 'NOT_FOUND', message: 'Note 1 was not found.' });
+  });
+
+  it('answers DELETE with 200 when the handler returns a confirmation', async () => {
+    await http.post('/api/notes').send({ title: 'a' });
+    const res = await http.delete('/api/notes/1/confirmed');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ deleted: { id: '1', title: 'a' } });
+  });
+
+  it('answers DELETE of a missing resource with 204 on a @DeleteMissing(204) route', async () => {
+    const res = await http.delete('/api/notes/5/idempotent');
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+  });
+});
+
+describe.each(ADAPTERS)('deleteMissing: 204 app-wide on %s', (_name, makeAdapter) => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp(appWith({ deleteMissing: 204 }), makeAdapter);
+  });
+  afterAll(() => running.close());
+
+  it('answers every DELETE of a missing resource with 204', async () => {
+    const res = await request(running.url).delete('/api/notes/404');
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+  });
+
+  it('still answers a GET of a missing resource with 404', async () => {
+    expect((await request(running.url).get('/api/notes/404')).status).toBe(404);
+  });
+});

@@ -1,0 +1,146 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+
+/** A Redis the tests may use: its URL, and how to stop it (a no-op for `REDIS_URL`). */
+export interface RedisServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const REDIS_BINARY = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
+const INSTALL_HINT = 'apt-get install -y redis-server';
+
+/**
+ * `REDIS_URL` when set; otherwise a fresh `redis-server` on a free loopback port, with no
+ * persistence (`--save '' --appendonly no`), ready (answers PING) when this resolves.
+ */
+export async function startRedis(): Promise<RedisServer> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
+  let lastError: unknown;
+  // The port is free when picked but could be taken before redis-server binds it: retry.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const child = spawn(
+      REDIS_BINARY,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    try {
+      await waitForPing(port, child);
+      return { url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+    } catch (error) {
+      lastError = error;
+      await stopProcess(child);
+    }
+  }
+  throw new Error(`redis-server did not start: ${String(lastError)}`);
+}
+
+/** Why Redis cannot be had here, or `undefined` when it can (REDIS_URL, or the binary). */
+export function redisUnavailableReason(): string | undefined {
+  if (process.env.REDIS_URL) return undefined;
+  if (existsSync(REDIS_BINARY)) return undefined;
+  return `${REDIS_BINARY} is missing and REDIS_URL is not set`;
+}
+
+/**
+ * `describe` with a running Redis (`server()` inside tests and hooks). When Redis cannot be had:
+ * with `REQUIRE_REDIS=1` the suite FAILS; otherwise it is skipped with a loud warning.
+ */
+export function describeWithRedis(name: string, body: (server: () => RedisServer) => void): void {
+  const reason = redisUnavailableReason();
+  if (reason !== undefined) {
+    if (process.env.REQUIRE_REDIS === '1') {
+      describe(name, () => {
+        it('needs Redis (REQUIRE_REDIS=1)', () => {
+          throw new Error(`${reason}. Install it: ${INSTALL_HINT}, or set REDIS_URL.`);
+        });
+      });
+      return;
+    }
+    console.warn(
+      `\n!!! SKIPPING "${name}": ${reason}.\n!!! Install it (${INSTALL_HINT}) or set REDIS_URL; ` +
+        'set REQUIRE_REDIS=1 to make this a failure.\n',
+    );
+    describe.skip(name, () => body(() => unavailable(reason)));
+    return;
+  }
+  describe(name, () => {
+    let server: RedisServer | undefined;
+    beforeAll(async () => {
+      server = await startRedis();
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+    // Nested, so that the body's own afterAll hooks (closing clients) run before Redis stops.
+    describe('with Redis', () => body(() => server ?? unavailable('Redis has not started')));
+  });
+}
+
+function unavailable(reason: string): never {
+  throw new Error(reason);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls PING (every 20 ms, at most 5 s) until `+PONG`; fails early if the process exits. */
+async function waitForPing(port: number, child: ChildProcess): Promise<void> {
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  child.once('error', (error) => {
+    exited = true;
+    stderr += String(error);
+  });
+  for (let i = 0; i < 250; i++) {
+    if (exited) throw new Error(`redis-server exited: ${stderr.trim()}`);
+    if (await ping(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`redis-server on port ${port} did not answer PING within 5 s`);
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    let reply = '';
+    socket.setTimeout(500);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += String(chunk);
+      if (reply.includes('\r\n')) {
+        socket.destroy();
+        resolve(reply.startsWith('+PONG'));
+      }
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
