@@ -36,8 +36,10 @@ export class CursorPage<T> extends PaginatedResult<T, CursorPageInfo> {
   links(): PageLink[] {
     const { limit, nextCursor } = this.pagination;
     const links: PageLink[] = [];
-    if (this.fromCursor) links.push({ rel: 'first', params: { cursor: undefined, limit: String(limit) } });
-    if (nextCursor !== null) links.push({ rel: 'next', params: { cursor: nextCursor, limit: String(limit) } });
+    if (this.fromCursor)
+      links.push({ rel: 'first', params: { cursor: undefined, limit: String(limit) } });
+    if (nextCursor !== null)
+      links.push({ rel: 'next', params: { cursor: nextCursor, limit: String(limit) } });
     return links;
   }
 }

@@ -31,7 +31,8 @@ export function IsReachablePage(options?: ValidationOptions): PropertyDecorator 
       name: 'max',
       validator: {
         validate: (value: unknown) => typeof value === 'number' && value <= maxPage(),
-        defaultMessage: (args) => `${args?.property ?? 'page'} must not be greater than ${maxPage()}`,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'page'} must not be greater than ${maxPage()}`,
       },
     },
     options,

@@ -48,7 +48,9 @@ export function withQueryParams(
  */
 export function linkHeader(url: string, links: readonly PageLink[]): string | undefined {
   if (links.length === 0) return undefined;
-  return links.map((link) => `<${withQueryParams(url, link.params)}>; rel="${link.rel}"`).join(', ');
+  return links
+    .map((link) => `<${withQueryParams(url, link.params)}>; rel="${link.rel}"`)
+    .join(', ');
 }
 
 /** The decoded name of a `name=value` pair (form encoding: `+` is a space). */

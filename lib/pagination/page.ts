@@ -40,7 +40,8 @@ export class Page<T> extends PaginatedResult<T, PageInfo> {
       params: { page: String(target), limit: String(limit) },
     });
     const links: PageLink[] = [];
-    if (page > 1) links.push(to('first', 1), to('prev', Math.min(page - 1, Math.max(totalPages, 1))));
+    if (page > 1)
+      links.push(to('first', 1), to('prev', Math.min(page - 1, Math.max(totalPages, 1))));
     if (hasNext) links.push(to('next', page + 1));
     if (totalPages >= 1 && page !== totalPages) links.push(to('last', totalPages));
     return links;
@@ -72,7 +73,9 @@ export function paginate<T>(
     );
   }
   if (!Number.isSafeInteger(totalCount) || totalCount < 0) {
-    throw new TypeError(`paginate() needs totalCount as a whole number of 0 or more, got ${totalCount}.`);
+    throw new TypeError(
+      `paginate() needs totalCount as a whole number of 0 or more, got ${totalCount}.`,
+    );
   }
   const totalPages = Math.ceil(totalCount / limit);
   return new Page(data, {

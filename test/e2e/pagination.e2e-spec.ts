@@ -13,7 +13,8 @@ function appWith(options: StatusModuleOptions = {}) {
 }
 
 const ids = (items: Item[]) => items.map((item) => item.id);
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe.each(ADAPTERS)('pagination on %s', (_name, makeAdapter) => {
   let running: RunningApp;
@@ -87,25 +88,28 @@ describe.each(ADAPTERS)('pagination on %s', (_name, makeAdapter) => {
       [20, 20, 1],
       [21, 20, 2],
       [1, 1, 1],
-    ])('gives an exact multiple the right last page (%i items by %i: %i pages)', async (count, limit, pages) => {
-      store.reset(count);
-      const first = await http.get(`/items?page=1&limit=${limit}`);
-      expect(first.body.pagination.totalPages).toBe(pages);
-      const links = parseLinks(first.headers['link']);
-      if (pages === 1) {
-        expect(first.headers['link']).toBeUndefined();
-        expect(first.body.pagination.hasNext).toBe(false);
-        return;
-      }
-      expect(links.last).toBe(`/items?page=${pages}&limit=${limit}`);
-      const last = await http.get(links.last);
-      expect(last.status).toBe(200);
-      expect(last.body.data).toHaveLength(count - (pages - 1) * limit);
-      expect(last.body.pagination).toMatchObject({ page: pages, hasNext: false, hasPrev: true });
-      expect(parseLinks(last.headers['link']).next).toBeUndefined();
-      const past = await http.get(`/items?page=${pages + 1}&limit=${limit}`);
-      expect(past.body.data).toEqual([]);
-    });
+    ])(
+      'gives an exact multiple the right last page (%i items by %i: %i pages)',
+      async (count, limit, pages) => {
+        store.reset(count);
+        const first = await http.get(`/items?page=1&limit=${limit}`);
+        expect(first.body.pagination.totalPages).toBe(pages);
+        const links = parseLinks(first.headers['link']);
+        if (pages === 1) {
+          expect(first.headers['link']).toBeUndefined();
+          expect(first.body.pagination.hasNext).toBe(false);
+          return;
+        }
+        expect(links.last).toBe(`/items?page=${pages}&limit=${limit}`);
+        const last = await http.get(links.last);
+        expect(last.status).toBe(200);
+        expect(last.body.data).toHaveLength(count - (pages - 1) * limit);
+        expect(last.body.pagination).toMatchObject({ page: pages, hasNext: false, hasPrev: true });
+        expect(parseLinks(last.headers['link']).next).toBeUndefined();
+        const past = await http.get(`/items?page=${pages + 1}&limit=${limit}`);
+        expect(past.body.data).toEqual([]);
+      },
+    );
 
     it('answers a filter that matches nothing with 200, data [] and totalPages 0', async () => {
       const res = await http.get('/items?page=1&limit=20&filter=role:superadmin');
@@ -182,7 +186,12 @@ describe.each(ADAPTERS)('pagination on %s', (_name, makeAdapter) => {
     });
 
     it('visits every item exactly once by following next from page 1', async () => {
-      for (const query of ['limit=20', 'limit=7&filter=role:user', 'limit=100', 'limit=1&sort=-id']) {
+      for (const query of [
+        'limit=20',
+        'limit=7&filter=role:user',
+        'limit=100',
+        'limit=1&sort=-id',
+      ]) {
         const seen: number[] = [];
         let url: string | undefined = `/items?${query}`;
         let pages = 0;
@@ -190,7 +199,9 @@ describe.each(ADAPTERS)('pagination on %s', (_name, makeAdapter) => {
           const res = await http.get(url);
           expect(res.status).toBe(200);
           seen.push(...ids(res.body.data));
-          expect(res.body.pagination.hasNext).toBe(parseLinks(res.headers['link']).next !== undefined);
+          expect(res.body.pagination.hasNext).toBe(
+            parseLinks(res.headers['link']).next !== undefined,
+          );
           url = parseLinks(res.headers['link']).next;
           expect(++pages).toBeLessThanOrEqual(98);
         }
@@ -376,29 +387,35 @@ describe.each(ADAPTERS)('pagination on %s', (_name, makeAdapter) => {
   });
 });
 
-describe.each(ADAPTERS)('pagination limits from StatusModule.forRoot on %s', (_name, makeAdapter) => {
-  let running: RunningApp;
-  let http: ReturnType<typeof request>;
-  beforeAll(async () => {
-    running = await startApp(appWith({ pagination: { defaultLimit: 25, maxLimit: 30 } }), makeAdapter);
-    http = request(running.url);
-    running.app.get(ItemsStore).reset(97);
-  });
-  afterAll(() => running.close());
+describe.each(ADAPTERS)(
+  'pagination limits from StatusModule.forRoot on %s',
+  (_name, makeAdapter) => {
+    let running: RunningApp;
+    let http: ReturnType<typeof request>;
+    beforeAll(async () => {
+      running = await startApp(
+        appWith({ pagination: { defaultLimit: 25, maxLimit: 30 } }),
+        makeAdapter,
+      );
+      http = request(running.url);
+      running.app.get(ItemsStore).reset(97);
+    });
+    afterAll(() => running.close());
 
-  it('uses the module default and maximum where the route sets none', async () => {
-    const res = await http.get('/items');
-    expect(res.body.pagination).toMatchObject({ limit: 25, totalPages: 4 });
-    expect((await http.get('/items?limit=30')).status).toBe(200);
-    const over = await http.get('/items?limit=31');
-    expect(over.status).toBe(422);
-    expect(over.body.details).toEqual([
-      { field: 'limit', message: 'limit must not be greater than 30', code: 'OUT_OF_RANGE' },
-    ]);
-  });
+    it('uses the module default and maximum where the route sets none', async () => {
+      const res = await http.get('/items');
+      expect(res.body.pagination).toMatchObject({ limit: 25, totalPages: 4 });
+      expect((await http.get('/items?limit=30')).status).toBe(200);
+      const over = await http.get('/items?limit=31');
+      expect(over.status).toBe(422);
+      expect(over.body.details).toEqual([
+        { field: 'limit', message: 'limit must not be greater than 30', code: 'OUT_OF_RANGE' },
+      ]);
+    });
 
-  it("lets a route's own limits win", async () => {
-    expect((await http.get('/small')).body.pagination.limit).toBe(5);
-    expect((await http.get('/small?limit=11')).status).toBe(422);
-  });
-});
+    it("lets a route's own limits win", async () => {
+      expect((await http.get('/small')).body.pagination.limit).toBe(5);
+      expect((await http.get('/small?limit=11')).status).toBe(422);
+    });
+  },
+);
