@@ -64,7 +64,7 @@ export { Paginated } from './pagination/paginated.decorator';
 export { PaginationInterceptor } from './pagination/pagination.interceptor';
 export { PageQuery } from './pagination/page-query.dto';
 export { CursorQuery } from './pagination/cursor-query.dto';
-export { Page, paginate } from './pagination/page';
+export { Page, pageOffset, paginate } from './pagination/page';
 export type { PageInfo } from './pagination/page';
 export { CursorPage, paginateByCursor } from './pagination/cursor-page';
 export type { CursorPageInfo, CursorPageOptions } from './pagination/cursor-page';

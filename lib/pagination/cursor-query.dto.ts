@@ -1,8 +1,8 @@
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Min, ValidateBy } from 'class-validator';
 import { INVALID_CURSOR, readCursor } from './cursor-codec';
 import { currentPageLimits } from './page-limits';
 import { IsWithinPageLimit } from './page-limit.validators';
+import { ToWholeNumber } from './whole-number.transform';
 
 /**
  * The query of a cursor-paginated list: `?limit=20&cursor=...`. No `cursor` means the first
@@ -32,7 +32,7 @@ export class CursorQuery {
   cursor?: string;
 
   /** Items per page. */
-  @Type(() => Number)
+  @ToWholeNumber()
   @IsInt()
   @Min(1)
   @IsWithinPageLimit()

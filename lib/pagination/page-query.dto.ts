@@ -1,7 +1,7 @@
-import { Type } from 'class-transformer';
 import { IsInt, Min } from 'class-validator';
 import { currentPageLimits } from './page-limits';
 import { IsReachablePage, IsWithinPageLimit } from './page-limit.validators';
+import { ToWholeNumber } from './whole-number.transform';
 
 /**
  * The query of an offset-paginated list: `?page=1&limit=20`. Validated by the same pipe as a
@@ -22,21 +22,16 @@ import { IsReachablePage, IsWithinPageLimit } from './page-limit.validators';
  */
 export class PageQuery {
   /** 1-based page number. */
-  @Type(() => Number)
+  @ToWholeNumber()
   @IsInt()
   @Min(1)
   @IsReachablePage()
   page: number = 1;
 
   /** Items per page. */
-  @Type(() => Number)
+  @ToWholeNumber()
   @IsInt()
   @Min(1)
   @IsWithinPageLimit()
   limit: number = currentPageLimits().defaultLimit;
-
-  /** Rows to skip before this page: `(page - 1) * limit`, for `LIMIT ? OFFSET ?`. */
-  get offset(): number {
-    return (this.page - 1) * this.limit;
-  }
 }

@@ -57,7 +57,7 @@ export class Page<T> extends PaginatedResult<T, PageInfo> {
  * @Get() @Paginated()
  * list(@Query() query: PageQuery): Page<User> {
  *   const total = db.prepare('SELECT COUNT(*) AS n FROM users').get().n;
- *   const rows = db.prepare('SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?').all(query.limit, query.offset);
+ *   const rows = db.prepare('SELECT * FROM users ORDER BY id LIMIT ? OFFSET ?').all(query.limit, pageOffset(query));
  *   return paginate(rows, total, query);
  * }
  */
@@ -86,4 +86,13 @@ export function paginate<T>(
     hasNext: page < totalPages,
     hasPrev: page > 1,
   });
+}
+
+/**
+ * Rows to skip before the query's page, `(page - 1) * limit`: the `OFFSET` of its
+ * `LIMIT ? OFFSET ?`. (A function, not a `PageQuery` member: the query class holds only what the
+ * client may send.)
+ */
+export function pageOffset(query: { page: number; limit: number }): number {
+  return (query.page - 1) * query.limit;
 }

@@ -12,9 +12,12 @@ export class UserListQuery extends PageQuery {
     message: 'filter must be role:<role> (for example role:admin); role is the only field.',
   })
   filter?: string;
+}
 
-  /** The role the filter asks for, if any. */
-  get role(): string | undefined {
-    return this.filter?.slice('role:'.length);
-  }
+/**
+ * The role a list query filters on, if any. (A function, not a getter of the query class: the
+ * class holds only what a client may send, so `?role=` stays an unknown parameter.)
+ */
+export function roleFilter(query: UserListQuery): string | undefined {
+  return query.filter?.slice('role:'.length);
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { pageOffset } from '../../lib';
 import { SampleDatabase, timestamp } from '../database/sample-database';
 import type { User, UserDto } from './user.dto';
-import type { UserListQuery } from './user-list.query';
+import { roleFilter, type UserListQuery } from './user-list.query';
 import { EmailTaken, UserNotFound } from './user.errors';
 
 interface UserRow {
@@ -58,8 +59,9 @@ export class UsersService {
    * (`COUNT(*)`, `LIMIT ? OFFSET ?`, on the `(role, id)` index), the table is never loaded.
    */
   list(query: UserListQuery): { users: User[]; totalCount: number } {
-    const where = query.role === undefined ? '' : 'WHERE role = ?';
-    const params = query.role === undefined ? [] : [query.role];
+    const role = roleFilter(query);
+    const where = role === undefined ? '' : 'WHERE role = ?';
+    const params = role === undefined ? [] : [role];
     const { db } = this.database;
     // One read transaction: the count and the page see the same rows.
     return db.transaction(() => {
@@ -70,7 +72,7 @@ export class UsersService {
       };
       const rows = db
         .prepare(`SELECT ${COLUMNS} FROM users ${where} ORDER BY id LIMIT ? OFFSET ?`)
-        .all(...params, query.limit, query.offset) as UserRow[];
+        .all(...params, query.limit, pageOffset(query)) as UserRow[];
       return { users: rows.map(toUser), totalCount: count };
     })();
   }

@@ -158,6 +158,8 @@ describe.each(SAMPLE_ADAPTERS)('sample GET /api/users on %s', (adapter) => {
     ['page=abc', 'page'],
     ['filter=name:ada', 'filter'],
     ['filter=role', 'filter'],
+    ['role=admin', 'role'],
+    ['offset=20', 'offset'],
   ])('answers %s with 422 naming %s', async (query, field) => {
     const res = await http.get(`/api/users?${query}`);
     expect(res.status).toBe(422);
