@@ -84,13 +84,13 @@ export class StatusModuleOptions {
   /**
    * The auth guard (`APP_GUARD`): 401 before 403 before hidden 404, never 403 to an anonymous
    * caller. Inert until given an `authenticator` or a route uses an auth decorator; `false` leaves
-   * it out. See docs/auth.md.
+   * it out. See the README, "Authentication and authorization".
    */
   auth?: AuthOptions | false = {};
   /**
    * Rate limiting through `@nestjs/throttler` (`APP_GUARD`, before the auth guard): 429 in the
    * envelope with `Retry-After`, `X-RateLimit-*` on every limited response. Off unless set; `{}`
-   * uses the app's own `ThrottlerModule`. See docs/rate-limit.md.
+   * uses the app's own `ThrottlerModule`. See the README, "Rate limiting".
    */
   rateLimit?: RateLimitOptions | false = false;
   /**
