@@ -19,6 +19,7 @@ export {
 export type { DomainErrorOptions } from './errors/domain-errors';
 export type { ErrorDescriptor, FieldProblem } from './errors/error-descriptor';
 export { StatusExceptionFilter } from './errors/status-exception.filter';
+export { statusFrameworkErrors } from './routing/fastify-framework-errors';
 export { getRequestId } from './errors/request-id';
 export { reasonPhrase } from './errors/reason-phrases';
 
