@@ -19,6 +19,7 @@ export {
 export type { DomainErrorOptions } from './errors/domain-errors';
 export type { ErrorDescriptor, FieldProblem } from './errors/error-descriptor';
 export { StatusExceptionFilter } from './errors/status-exception.filter';
+export { statusFrameworkErrors } from './routing/fastify-framework-errors';
 export { getRequestId } from './errors/request-id';
 export { reasonPhrase } from './errors/reason-phrases';
 
@@ -78,3 +79,16 @@ export type { NotFoundFactory } from './auth/auth-state';
 export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 export type { RedisThrottlerStorageOptions } from './rate-limit/redis-throttler.storage';
 export type { RateLimitOptions } from './rate-limit/rate-limit.options';
+export { Paginated } from './pagination/paginated.decorator';
+export { PaginationInterceptor } from './pagination/pagination.interceptor';
+export { PageQuery } from './pagination/page-query.dto';
+export { CursorQuery } from './pagination/cursor-query.dto';
+export { Page, pageOffset, paginate } from './pagination/page';
+export type { PageInfo } from './pagination/page';
+export { CursorPage, paginateByCursor } from './pagination/cursor-page';
+export type { CursorPageInfo, CursorPageOptions } from './pagination/cursor-page';
+export { PaginatedResult } from './pagination/paginated-result';
+export type { PageLink } from './pagination/paginated-result';
+export { decodeCursor, encodeCursor } from './pagination/cursor-codec';
+export { DEFAULT_PAGE_LIMITS } from './pagination/page-limits';
+export type { PageLimits } from './pagination/page-limits';

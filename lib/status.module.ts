@@ -22,7 +22,9 @@ import {
   OPTIONS_TYPE,
   STATUS_MODULE_OPTIONS,
 } from './status.module-definition';
-import { resolveOptions, StatusModuleOptions } from './status.options';
+import { ResolvedStatusOptions, resolveOptions, StatusModuleOptions } from './status.options';
+import { answerClientErrors } from './errors/client-error';
+import { registerFrameworkErrorHandler } from './routing/fastify-framework-errors';
 import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
 
@@ -87,7 +89,17 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;
     this.allowedMethods.attach(adapter);
-    if (this.options.filter !== false) keepJsonBodyOnParseError(adapter);
+    if (this.options.filter !== false) {
+      keepJsonBodyOnParseError(adapter);
+      const resolved = this.options as ResolvedStatusOptions;
+      answerClientErrors(adapter.getHttpServer(), resolved);
+      if (adapter.getType() === 'fastify') {
+        registerFrameworkErrorHandler(
+          adapter.getInstance(),
+          new StatusExceptionFilter(resolved, this.adapterHost, this.allowedMethods),
+        );
+      }
+    }
     if (this.options.etag !== false) takeOverExpressConditionals(adapter);
   }
 }

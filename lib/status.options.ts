@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { JobsOptions } from './jobs/jobs.options';
 import type { AuthOptions } from './auth/auth.options';
 import type { RateLimitOptions } from './rate-limit/rate-limit.options';
+import { mergePageLimits, type PageLimits } from './pagination/page-limits';
 
 /** Maps an error class from another package (an ORM, a driver) to an HTTP answer. */
 export interface ErrorMapping<E = any> {
@@ -83,15 +84,21 @@ export class StatusModuleOptions {
   /**
    * The auth guard (`APP_GUARD`): 401 before 403 before hidden 404, never 403 to an anonymous
    * caller. Inert until given an `authenticator` or a route uses an auth decorator; `false` leaves
-   * it out. See docs/auth.md.
+   * it out. See the README, "Authentication and authorization".
    */
   auth?: AuthOptions | false = {};
   /**
    * Rate limiting through `@nestjs/throttler` (`APP_GUARD`, before the auth guard): 429 in the
    * envelope with `Retry-After`, `X-RateLimit-*` on every limited response. Off unless set; `{}`
-   * uses the app's own `ThrottlerModule`. See docs/rate-limit.md.
+   * uses the app's own `ThrottlerModule`. See the README, "Rate limiting".
    */
   rateLimit?: RateLimitOptions | false = false;
+  /**
+   * Page sizes of `@Paginated()` routes: `limit` when the query has none (`defaultLimit`, 20)
+   * and the most a client may ask for (`maxLimit`, 100; more is 422 naming `limit`). A route's
+   * `@Paginated({ maxLimit })` wins over these.
+   */
+  pagination?: PageLimits = {};
 }
 
 /** The options with every default filled in. */
@@ -103,5 +110,6 @@ export type ResolvedStatusOptions = Required<
 /** Fills in the defaults: `{ ...new StatusModuleOptions(), ...options }`. */
 export function resolveOptions(options: StatusModuleOptions = {}): ResolvedStatusOptions {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  mergePageLimits(options.pagination); // a wrong page size fails at start-up, with a hint
   return { ...new StatusModuleOptions(), ...defined } as ResolvedStatusOptions;
 }

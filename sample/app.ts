@@ -2,6 +2,7 @@ import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { statusFrameworkErrors } from '../lib';
 import { AppModule } from './app.module';
 import type { SampleConfig } from './config/sample-config';
 
@@ -10,7 +11,10 @@ export async function createSampleApp(
   config: SampleConfig,
   logger: LogLevel[] | false = ['error', 'warn'],
 ): Promise<INestApplication> {
-  const adapter = config.adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
+  const adapter =
+    config.adapter === 'fastify'
+      ? new FastifyAdapter({ frameworkErrors: statusFrameworkErrors })
+      : new ExpressAdapter();
   const app = await NestFactory.create(AppModule.forConfig(config), adapter, { logger });
   app.enableShutdownHooks();
   return app;

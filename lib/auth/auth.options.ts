@@ -31,7 +31,7 @@ export interface Authenticator {
  */
 export type AuthenticatorOption = AuthenticateFunction | Type<Authenticator> | Type<CanActivate>;
 
-/** Options of the auth guard (`StatusModule.forRoot({ auth })`). See docs/auth.md. */
+/** Options of the auth guard (`StatusModule.forRoot({ auth })`). See the README, "Authentication and authorization". */
 export interface AuthOptions {
   /** Finds the caller. Without one, the identity is whatever an earlier guard put in `request.user`. */
   authenticator?: AuthenticatorOption;

@@ -139,9 +139,25 @@ function fromParserError(status: number, cause: unknown): ErrorDescriptor | unde
     typeof c.type === 'string' ||
     typeof c.expose === 'boolean' ||
     code?.startsWith('FST_') ||
-    cause instanceof SyntaxError;
+    // By name: Node's own errors come from another realm under test runners.
+    (cause as Error).name === 'SyntaxError' ||
+    (cause as Error).name === 'URIError';
   if (!fromAdapter) return undefined;
-  if (cause instanceof URIError) {
+  if (code === 'FST_ERR_BAD_URL') {
+    return {
+      status: 400,
+      code: 'MALFORMED_URL',
+      message: 'The request path has an invalid percent-encoding.',
+    };
+  }
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return {
+      status: 414,
+      code: 'URI_TOO_LONG',
+      message: 'A segment of the request path is longer than this server accepts.',
+    };
+  }
+  if ((cause as Error).name === 'URIError') {
     return {
       status: 400,
       code: 'MALFORMED_URL',

@@ -1,6 +1,6 @@
 import type { ThrottlerModuleOptions } from '@nestjs/throttler';
 
-/** Options of the rate limit (`StatusModule.forRoot({ rateLimit })`). See docs/rate-limit.md. */
+/** Options of the rate limit (`StatusModule.forRoot({ rateLimit })`). See the README, "Rate limiting". */
 export interface RateLimitOptions {
   /**
    * What `ThrottlerModule.forRoot()` takes (throttlers, storage, tracker, ...). Leave it out when the

@@ -47,6 +47,15 @@ export class StatusValidationPipe extends ValidationPipe {
         );
       }
       checkStructure(value, this.maxDepth);
+    } else if (
+      metadata.type === 'query' &&
+      !metadata.data &&
+      !PRIMITIVES.has(metadata.metatype) &&
+      value !== null &&
+      typeof value === 'object'
+    ) {
+      // `?__proto__=1` reaches class-transformer as an own key, as a JSON body's would.
+      checkStructure(value, this.maxDepth);
     }
     return super.transform(value, metadata);
   }

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
-import { Created } from '../../lib';
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
+import { Created, Page, paginate, Paginated } from '../../lib';
 import { User, UserDto } from './user.dto';
+import { UserListQuery } from './user-list.query';
 import { UsersService } from './users.service';
 
 /** A user as the API sends it (the version lives in the ETag, not the body). */
@@ -17,6 +18,17 @@ export class UsersController {
   @Created()
   create(@Body() dto: UserDto) {
     return view(this.users.create(dto));
+  }
+
+  /**
+   * 200 `{ data, pagination }` + `Link` + `X-Total-Count`, also when nothing matches;
+   * 422 naming `page`, `limit` (1..100) or `filter` (`role:R`).
+   */
+  @Get()
+  @Paginated()
+  list(@Query() query: UserListQuery): Page<ReturnType<typeof view>> {
+    const { users, totalCount } = this.users.list(query);
+    return paginate(users.map(view), totalCount, query);
   }
 
   /** 200, or 404 for an id that names no user. */

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { pageOffset } from '../../lib';
 import { SampleDatabase, timestamp } from '../database/sample-database';
 import type { User, UserDto } from './user.dto';
+import { roleFilter, type UserListQuery } from './user-list.query';
 import { EmailTaken, UserNotFound } from './user.errors';
 
 interface UserRow {
@@ -50,6 +52,29 @@ export class UsersService {
     } catch (error) {
       throw uniqueEmail(error, dto.email);
     }
+  }
+
+  /**
+   * One page of users in id order, and how many match: the database counts and slices
+   * (`COUNT(*)`, `LIMIT ? OFFSET ?`, on the `(role, id)` index), the table is never loaded.
+   */
+  list(query: UserListQuery): { users: User[]; totalCount: number } {
+    const role = roleFilter(query);
+    const where = role === undefined ? '' : 'WHERE role = ?';
+    const params = role === undefined ? [] : [role];
+    const { db } = this.database;
+    // One read transaction: the count and the page see the same rows.
+    return db.transaction(() => {
+      const { count } = db
+        .prepare(`SELECT COUNT(*) AS count FROM users ${where}`)
+        .get(...params) as {
+        count: number;
+      };
+      const rows = db
+        .prepare(`SELECT ${COLUMNS} FROM users ${where} ORDER BY id LIMIT ? OFFSET ?`)
+        .all(...params, query.limit, pageOffset(query)) as UserRow[];
+      return { users: rows.map(toUser), totalCount: count };
+    })();
   }
 
   find(id: string): User {

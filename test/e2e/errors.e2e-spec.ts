@@ -152,6 +152,12 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('answers __proto__ in a query DTO with 400', async () => {
+    const res = await http.get('/things?__proto__=1&page=1');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('FORBIDDEN_PROPERTY');
+  });
+
   it('answers a body too large with 413', async () => {
     const res = await http
       .post('/things')

@@ -1,0 +1,47 @@
+import type { ArgumentsHost } from '@nestjs/common';
+
+type FrameworkErrorHandler = (error: Error, request: any, reply: any) => void;
+
+/** The exception filter of each Fastify instance, registered by `StatusModule`. */
+const handlers = new WeakMap<object, FrameworkErrorHandler>();
+
+/** Called by `StatusModule` with the filter that answers for `instance`. */
+export function registerFrameworkErrorHandler(
+  instance: object,
+  filter: { catch(exception: unknown, host: ArgumentsHost): unknown },
+): void {
+  handlers.set(instance, (error, request, reply) =>
+    filter.catch(error, {
+      getType: () => 'http',
+      getArgs: () => [request, reply],
+      getArgByIndex: (index: number) => [request, reply][index],
+      switchToHttp: () => ({
+        getRequest: () => request,
+        getResponse: () => reply,
+        getNext: () => undefined,
+      }),
+      switchToRpc: () => {
+        throw new Error('not an RPC context');
+      },
+      switchToWs: () => {
+        throw new Error('not a websocket context');
+      },
+    } as unknown as ArgumentsHost),
+  );
+}
+
+/**
+ * Fastify's `frameworkErrors` option: a malformed percent-encoding in the path (400) and an
+ * over-long path parameter (414) are answered by Fastify's router before any hook or Nest code
+ * runs, in Fastify's own JSON that quotes the path. Passed to the adapter, they leave in our
+ * error body, with a request id, like every other error.
+ *
+ * @example
+ * const app = await NestFactory.create(AppModule, new FastifyAdapter({ frameworkErrors: statusFrameworkErrors }));
+ */
+export function statusFrameworkErrors(error: Error, request: any, reply: any): void {
+  const handler =
+    handlers.get(request?.server) ?? handlers.get(request?.server?.[Symbol.for('fastify.root')]);
+  if (handler) handler(error, request, reply);
+  else reply.send(error);
+}
