@@ -330,9 +330,11 @@ function render(results: AdapterResult[]): string {
     `Run ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} on ${availableParallelism()} CPUs ` +
       `(${cpus()[0]?.model.trim() ?? 'unknown'}), Node ${process.version}. Produced by \`npm run soak\`: ` +
       'the sample app in its own process (`--expose-gc`), driven by autocannon at a fixed rate with ' +
-      `16 connections through a mix of reads and every error path, with report jobs (\`REPORT_DELAY_MS=${REPORT_DELAY_MS}\`) ` +
-      'the rate limit set at 90% of the drive rate (monitor polls count against it too); every accepted job followed on its monitor to its end. ' +
-      'Memory is measured after a full GC.',
+      '16 connections through a mix of reads and every error path, 25% over the rate limit (so part ' +
+      `of it is answered 429); beside it, report jobs (\`REPORT_DELAY_MS=${REPORT_DELAY_MS}\`) sent at a ` +
+      'steady rate, every accepted one followed on its monitor to its end, from loopback addresses ' +
+      'of their own (clients of their own for the rate limit, under it). Memory is read after a full GC. ' +
+      '"plateau" is the median over the last half of the run.',
     '',
     '| adapter | duration | requests | answers by status | RSS start / plateau / end (MB) | heap start / plateau / end (MB) | heap slope, last half | job store max (bound) | jobs sent (answers) | jobs accepted / succeeded / failed / lost / unfinished | verdict |',
     '|---|--:|--:|---|---|---|--:|--:|---|---|---|',
