@@ -109,10 +109,39 @@ describe.each(ADAPTERS)('auth guard on %s', (_name, makeAdapter) => {
     expect(res.body.code).toBe('INVALID_TOKEN');
   });
 
-  it('credentials of another scheme are unusable credentials: 401 invalid_token', async () => {
-    const res = await http.get('/profile').set('Authorization', 'Basic YWRhOmxvdmVsYWNl');
+  it.each([
+    ['Basic credentials', 'Basic YWRhOmxvdmVsYWNl'],
+    ['Digest credentials', 'Digest username="ada", realm="api"'],
+    ['a scheme that only starts like Bearer', 'Bearerish abc'],
+    ['"Bearer" with no token', 'Bearer'],
+    ['"bearer" with only spaces after it', 'bearer    '],
+  ])(
+    '%s: no Bearer token, so the bare challenge with no error code (RFC 6750 3.1)',
+    async (_l, header) => {
+      const res = await http.get('/profile').set('Authorization', header);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+      expect(res.body).toEqual({
+        error: 'Unauthorized',
+        message: 'Authentication required. Provide a valid Bearer token.',
+        code: 'UNAUTHENTICATED',
+        requestId: expect.stringMatching(REQUEST_ID),
+      });
+    },
+  );
+
+  it.each([
+    ['two tokens', 'Bearer abc def'],
+    ['a quoted token', 'Bearer "abc"'],
+    ['a token with a comma', 'bearer abc,def'],
+  ])('a malformed Bearer token (%s) → 401 invalid_token', async (_l, header) => {
+    const res = await http.get('/profile').set('Authorization', header);
     expect(res.status).toBe(401);
-    expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token", ' +
+        'error_description="The Authorization header must be Bearer <token>."',
+    );
+    expect(res.body.code).toBe('INVALID_TOKEN');
   });
 
   it('401 comes before 403: an anonymous caller of an admin route gets 401', async () => {

@@ -121,6 +121,21 @@ describe.each(SAMPLE_ADAPTERS)('sample auth on %s', (adapter) => {
       });
     });
 
+    it.each([
+      ['Basic credentials', 'Basic Z3JhY2VAZXhhbXBsZS5jb206Z3JhY2UtcGFzc3dvcmQ='],
+      ['"Bearer" with no token', 'Bearer'],
+    ])('GET /api/profile with %s → 401, the bare challenge (RFC 6750 3.1)', async (_l, header) => {
+      const res = await http.get('/api/profile').set('Authorization', header);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+      expect(res.body).toEqual({
+        error: 'Unauthorized',
+        message: 'Authentication required. Provide a valid Bearer token.',
+        code: 'UNAUTHENTICATED',
+        requestId: expect.stringMatching(REQUEST_ID),
+      });
+    });
+
     it('GET /api/profile with an expired token → 401 error="invalid_token", expired message', async () => {
       const expired = jwt.sign({ sub: '2' }, sample.config.jwtSecret, {
         algorithm: 'HS256',
