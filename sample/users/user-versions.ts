@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { CurrentVersionResolver } from '../../lib';
+import type { User } from './user.dto';
+import { UsersService } from './users.service';
+
+/**
+ * The current user of a `PUT /api/users/{id}`, read before the handler runs so a stale
+ * `If-Match` is refused without writing. A PUT here does not create: a missing user is the
+ * handler's own 404 (thrown by `find`), which RFC 9110 13.2.1 puts before the precondition.
+ */
+@Injectable()
+export class UserVersions implements CurrentVersionResolver<User> {
+  constructor(private readonly users: UsersService) {}
+
+  resolve(request: { params: { id: string } }): User {
+    return this.users.find(request.params.id);
+  }
+}
