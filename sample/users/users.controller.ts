@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { Created, CurrentVersion, ETag, Page, paginate, Paginated } from '../../lib';
+import { Checked, CheckedVersion } from '../locking/checked-version';
 import { UserDto, UserView } from './user.dto';
 import { UserListQuery } from './user-list.query';
 import { UserVersions } from './user-versions';
@@ -45,7 +46,7 @@ export class UsersController {
   @Put(':id')
   @ETag(userTag)
   @CurrentVersion(UserVersions)
-  replace(@Param('id') id: string, @Body() dto: UserDto) {
-    return new UserView(this.users.replace(id, dto));
+  replace(@Param('id') id: string, @Body() dto: UserDto, @Checked() checked: CheckedVersion) {
+    return new UserView(this.users.replace(id, dto, checked));
   }
 }
