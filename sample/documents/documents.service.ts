@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SampleDatabase, timestamp } from '../database/sample-database';
+import { parseId } from '../ids/numeric-id';
 import type { CheckedVersion } from '../locking/checked-version';
 import { versionConflict } from '../locking/version-conflict';
 import type { Document, DocumentDto, PatchDocumentDto } from './document.dto';
@@ -23,11 +24,6 @@ function toDocument(row: DocumentRow): Document {
     version: row.version,
     updatedAt: row.updated_at,
   };
-}
-
-/** `/^[1-9]\d{0,15}$/`: anything else names no document (404: the path is the name). */
-function parseId(id: string): number | undefined {
-  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { pageOffset } from '../../lib';
 import { SampleDatabase, timestamp } from '../database/sample-database';
+import { parseId } from '../ids/numeric-id';
 import type { User, UserDto } from './user.dto';
 import type { CheckedVersion } from '../locking/checked-version';
 import { versionConflict } from '../locking/version-conflict';
@@ -29,11 +30,6 @@ export function toUser(row: UserRow): User {
     version: row.version,
     updatedAt: row.updated_at,
   };
-}
-
-/** `/^[1-9]\d{0,15}$/`: anything else names no user (404, not 400: the path is the name). */
-export function parseId(id: string): number | undefined {
-  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined;
 }
 
 /** Users in SQLite. The unique index on email is the source of truth for "email taken". */
