@@ -3,6 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import * as jwt from 'jsonwebtoken';
 import request from 'supertest';
+import { JwtAuthenticator } from '../../sample/auth/jwt.authenticator';
 import { REQUEST_ID } from '../support/http-app';
 import { RunningSample, SAMPLE_ADAPTERS, startSample } from '../support/sample-app';
 
@@ -204,6 +205,31 @@ describe.each(SAMPLE_ADAPTERS)('sample auth on %s', (adapter) => {
       'Bearer realm="api", error="invalid_token", ' +
         'error_description="Token is invalid. Please re-authenticate."',
     );
+  });
+
+  describe('public routes do not authenticate a caller they cannot use', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('a token sent to GET /api/documents/42, GET /api/users/1 or POST /api/auth/token is never verified', async () => {
+      const authenticate = jest.spyOn(sample.app.get(JwtAuthenticator), 'authenticate');
+      for (const token of [graceToken, 'not-a-jwt']) {
+        expect((await http.get('/api/documents/42').set(bearer(token))).status).toBe(200);
+        expect((await http.get('/api/users/1').set(bearer(token))).status).toBe(200);
+        const issued = await http
+          .post('/api/auth/token')
+          .set(bearer(token))
+          .send({ email: 'grace@example.com', password: 'grace-password' });
+        expect(issued.status).toBe(200);
+      }
+      expect(authenticate).not.toHaveBeenCalled();
+    });
+
+    it('a route that needs the caller still verifies the token, once', async () => {
+      const authenticate = jest.spyOn(sample.app.get(JwtAuthenticator), 'authenticate');
+      expect((await http.get('/api/profile').set(bearer(graceToken))).status).toBe(200);
+      expect((await http.get('/api/repos/1').set(bearer(graceToken))).status).toBe(200);
+      expect(authenticate).toHaveBeenCalledTimes(2);
+    });
   });
 
   it('an anonymous caller never gets 403, and no 401 leaves without a challenge, on any route', async () => {
