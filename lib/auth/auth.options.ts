@@ -41,6 +41,15 @@ export interface AuthOptions {
    * without one, such routes are left alone.
    */
   defaultAccess?: 'authenticated' | 'public';
+  /**
+   * When a public route looks its caller up (a valid token then sets `request.user`; a bad one is
+   * ignored). `'when-used'` (default): only when the route can use the identity: its handler takes
+   * `@CurrentUser()`, or it has guards of its own (`@UseGuards`) or `@HideForbidden()`; other public
+   * routes skip the authenticator (no token verified, no user loaded). `'always'`: every public
+   * request that carries credentials, for an app whose global guards or interceptors, or handlers
+   * reading `request.user` themselves, need it.
+   */
+  publicIdentity?: 'when-used' | 'always';
   /** The roles of an identity, for `@Roles()`. Default: `identity.roles` (array) or `identity.role`. */
   rolesOf?: (identity: any) => readonly string[] | string | undefined;
 }

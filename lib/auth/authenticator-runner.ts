@@ -4,7 +4,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { DomainError } from '../errors/domain-errors';
 import { InvalidTokenError } from './auth.errors';
 import type { AuthenticateFunction, Authenticator, AuthenticatorOption } from './auth.options';
-import { hasCredentials } from './bearer-token';
+import { hasBearerToken } from './bearer-token';
 
 /**
  * Turns `auth.authenticator` (a function, an `Authenticator` class or a guard class) into one
@@ -54,8 +54,9 @@ export class AuthenticatorRunner {
 
 /**
  * A guard that authenticates (Passport's `AuthGuard`), seen as an authenticator: passing means
- * `request.user` is the identity; refusing means no credentials when none were sent, and
- * `InvalidTokenError` (expired when Passport's `info` says so) when some were.
+ * `request.user` is the identity; refusing means no credentials when no Bearer token was sent
+ * (none at all, or another scheme: RFC 6750 3.1's bare challenge), and `InvalidTokenError`
+ * (expired when Passport's `info` says so) when one was.
  */
 function fromGuard(guard: CanActivate): AuthenticateFunction {
   return async (request, context) => {
@@ -73,7 +74,7 @@ function fromGuard(guard: CanActivate): AuthenticateFunction {
 }
 
 function refused(request: any): undefined {
-  if (!hasCredentials(request)) return undefined;
+  if (!hasBearerToken(request)) return undefined;
   // @nestjs/passport keeps the strategy's `info` there: passport-jwt passes jsonwebtoken's error.
   const info = request.authInfo;
   if (info instanceof Error && info.name === 'TokenExpiredError') throw InvalidTokenError.expired();

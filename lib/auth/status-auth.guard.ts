@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthenticatedError } from '../errors/domain-errors';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
@@ -14,11 +15,15 @@ import type { AuthOptions } from './auth.options';
 import { NotFoundFactory, recordAuthState } from './auth-state';
 import { AuthenticatorRunner } from './authenticator-runner';
 import { hasCredentials } from './bearer-token';
+import { ReadsIdentity } from './current-user.decorator';
 import { HideForbiddenMetadata } from './hide-forbidden.decorator';
 
-/** What the guard decided once for a handler. `none`: the route knows nothing of auth. */
+/**
+ * What the guard decided once for a handler. `none`: the route knows nothing of auth;
+ * `public-anonymous`: a public route that cannot use the identity, so its caller is not looked up.
+ */
 interface RoutePlan {
-  access: 'none' | 'public' | 'authenticated';
+  access: 'none' | 'public' | 'public-anonymous' | 'authenticated';
   roles?: RolesRule;
   authorize?: AuthorizeRule;
   hide?: NotFoundFactory;
@@ -53,6 +58,9 @@ export class StatusAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.auth || context.getType() !== 'http') return true;
     const plan = this.planFor(context);
+    // Nothing is recorded: a 403 someone else throws here then stays a 403 when credentials came
+    // along, as on a route the guard never saw (the caller is unknown, not known to be anonymous).
+    if (plan.access === 'public-anonymous') return true;
     if (plan.access === 'none' && !plan.hide) return true;
     const request = context.switchToHttp().getRequest();
     const identity =
@@ -115,10 +123,29 @@ export class StatusAuthGuard implements CanActivate {
         authorize: this.reflector.getAllAndOverride(AuthorizeMetadata, targets),
         hide: this.reflector.getAllAndOverride(HideForbiddenMetadata, targets),
       };
-      if (plan.access === 'public') plan = { access: 'public', hide: plan.hide };
+      if (plan.access === 'public') {
+        plan = this.usesIdentity(plan, context)
+          ? { access: 'public', hide: plan.hide }
+          : { access: 'public-anonymous' };
+      }
       this.plans.set(handler, plan);
     }
     return plan;
+  }
+
+  /**
+   * Whether a public route can use its caller's identity, so that looking it up is worth a token
+   * verification: its handler takes `@CurrentUser()`, it hides what the caller may not see, or it
+   * has guards of its own (they may read `request.user`). `publicIdentity: 'always'` says yes.
+   */
+  private usesIdentity(plan: RoutePlan, context: ExecutionContext): boolean {
+    if (this.auth && this.auth.publicIdentity === 'always') return true;
+    const handler = context.getHandler();
+    if (plan.hide || this.reflector.get(ReadsIdentity, handler) !== undefined) return true;
+    return [handler, context.getClass()].some((target) => {
+      const guards: unknown = this.reflector.get(GUARDS_METADATA, target);
+      return Array.isArray(guards) && guards.length > 0;
+    });
   }
 
   private accessDeclaredOn(target: object): RoutePlan['access'] | undefined {

@@ -155,6 +155,18 @@ export class PreconditionFailedError extends DomainError {
   }
 }
 
+/** 415: the body is in a media type the route does not take. */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly status: number = 415;
+  constructor(
+    message = 'The request body has a media type this route does not accept. Send application/json.',
+    extras?: Record<string, unknown>,
+    options?: DomainErrorOptions,
+  ) {
+    super(message, extras, options);
+  }
+}
+
 /** 422: well-formed input that breaks the rules; `details` lists each field. */
 export class ValidationFailedError extends DomainError {
   readonly status: number = 422;
@@ -205,8 +217,11 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
-/** `Validation Failed: name, email.` */
+/** `Validation Failed: name, email.`: at most ten names, then how many more. */
 export function validationMessage(details: readonly FieldProblem[]): string {
   const fields = [...new Set(details.map((d) => d.field))];
-  return fields.length === 0 ? 'Validation Failed.' : `Validation Failed: ${fields.join(', ')}.`;
+  if (fields.length === 0) return 'Validation Failed.';
+  const shown = fields.slice(0, 10).join(', ');
+  const more = fields.length > 10 ? ` and ${fields.length - 10} more` : '';
+  return `Validation Failed: ${shown}${more}.`;
 }

@@ -195,8 +195,9 @@ function fromParserError(status: number, cause: unknown): ErrorDescriptor | unde
         ? jsonErrorPosition(c.body)
         : Number(/at position (\d+)/.exec(text)?.[1] ?? -1);
     if (position < 0 && typeof c.body === 'string') {
-      // Valid JSON the parser refused: Fastify does so for `__proto__` / `constructor.prototype`.
-      return forbiddenProperty();
+      // Valid JSON the parser refused: Express's strict parser refuses a body that is not an
+      // object or array (`null`, `42`); Fastify's a `__proto__` / `constructor.prototype` key.
+      return isJsonContainer(c.body) ? forbiddenProperty() : invalidBody();
     }
     const at = position >= 0 ? ` at position ${position}` : '';
     return {
@@ -231,4 +232,14 @@ function forbiddenProperty(): ErrorDescriptor {
     message:
       'The request body contains a forbidden property name (__proto__ or constructor.prototype).',
   };
+}
+
+function invalidBody(): ErrorDescriptor {
+  return { status: 400, code: 'INVALID_BODY', message: 'The request body must be a JSON object.' };
+}
+
+/** Whether valid JSON `text` is an object or an array. */
+function isJsonContainer(text: string): boolean {
+  const first = text.trimStart()[0];
+  return first === '{' || first === '[';
 }

@@ -8,6 +8,11 @@ const RFC_9110_PHRASES: Readonly<Record<number, string>> = {
   422: 'Unprocessable Content',
 };
 
+/** The RFC 9110 phrase where Node's status line would say another (`422 Unprocessable Entity`). */
+export function rfcPhraseOverride(status: number): string | undefined {
+  return RFC_9110_PHRASES[status];
+}
+
 /** The RFC 9110 reason phrase of a status, e.g. `reasonPhrase(422)` is `"Unprocessable Content"`. */
 export function reasonPhrase(status: number): string {
   return RFC_9110_PHRASES[status] ?? STATUS_CODES[status] ?? 'Unknown Status';

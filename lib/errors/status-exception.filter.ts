@@ -9,6 +9,8 @@ import type { ErrorDescriptor } from './error-descriptor';
 import { ErrorBodyBuilder } from './error-body';
 import { ErrorNormalizer } from './error-normalizer';
 import { assignRequestId, defaultRequestId } from './request-id';
+import { rfcPhraseOverride } from './reason-phrases';
+import { pathOf } from '../routing/request-target';
 
 /**
  * The one exception filter: every failure of an HTTP request leaves through here, in one shape
@@ -56,8 +58,13 @@ export class StatusExceptionFilter implements ExceptionFilter {
 
     let descriptor = this.normalizer.normalize(exception);
     if (descriptor.status === 404 && isRouteNotFound(exception, request, adapter)) {
-      const allowed = this.allowedFor(request, adapter);
-      if (allowed && adapter.getRequestMethod(request) === 'OPTIONS') {
+      const method = String(adapter.getRequestMethod(request));
+      let allowed = this.allowedFor(request, adapter);
+      // The path answers this very method, yet nothing matched (a trailing slash, a constraint):
+      // not a wrong method, a missing resource.
+      if (allowed && method !== 'OPTIONS' && allowed.split(', ').includes(method))
+        allowed = undefined;
+      if (allowed && method === 'OPTIONS') {
         // RFC 9110 9.3.7: OPTIONS on a known path answers which methods it has.
         adapter.setHeader(response, this.options.requestIdHeader, requestId);
         adapter.setHeader(response, 'Allow', allowed);
@@ -82,7 +89,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
   /** The `Allow` value of the request's path (OPTIONS included), or undefined for an unknown path. */
   private allowedFor(request: unknown, adapter: AbstractHttpAdapter): string | undefined {
     if (!this.options.methodNotAllowed) return undefined;
-    const path = String(adapter.getRequestUrl(request)).split('?')[0];
+    const path = pathOf(String(adapter.getRequestUrl(request)));
     const methods = this.allowedMethods.forPath(path);
     return methods.length > 0 ? [...methods, 'OPTIONS'].sort().join(', ') : undefined;
   }
@@ -93,7 +100,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
     allowed: string | undefined,
   ): ErrorDescriptor {
     const method = String(adapter.getRequestMethod(request));
-    const path = String(adapter.getRequestUrl(request)).split('?')[0];
+    const path = pathOf(String(adapter.getRequestUrl(request)));
     const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
     if (allowed) {
       return {
@@ -125,7 +132,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
     const { contentType, body } = this.bodies.build(
       descriptor,
       requestId,
-      String(adapter.getRequestUrl(request)),
+      pathOf(String(adapter.getRequestUrl(request))),
     );
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
     if (descriptor.headers) {
@@ -133,6 +140,8 @@ export class StatusExceptionFilter implements ExceptionFilter {
         adapter.setHeader(response, name, value);
     }
     adapter.setHeader(response, 'Content-Type', contentType);
+    const phrase = rfcPhraseOverride(descriptor.status);
+    if (phrase !== undefined) (response.raw ?? response).statusMessage = phrase;
     adapter.reply(response, body, descriptor.status);
   }
 }

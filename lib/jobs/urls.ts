@@ -1,6 +1,8 @@
+import { pathOf } from '../routing/request-target';
+
 /** `/api/reports` from `/api/reports/?x=1`: the path a default URL is built on. */
 export function requestPath(url: string): string {
-  return url.split('?')[0].replace(/\/+$/, '');
+  return pathOf(url).replace(/\/+$/, '');
 }
 
 /** `http://host/path` from a path, with the request's protocol and `Host`. URLs pass through. */

@@ -14,6 +14,7 @@ import { linkHeader } from './page-links';
 import { mergePageLimits, PageLimits, withPageLimits } from './page-limits';
 import { PaginatedResult } from './paginated-result';
 import { PaginatedRoute } from './paginated-route.metadata';
+import { originForm } from '../routing/request-target';
 
 /**
  * Applied by `@Paginated()` to the routes that list: answers a `PaginatedResult` (from
@@ -47,7 +48,10 @@ export class PaginationInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const adapter = this.adapterHost.httpAdapter;
     const response = http.getResponse();
-    const link = linkHeader(adapter.getRequestUrl(http.getRequest()), page.links());
+    const link = linkHeader(
+      originForm(String(adapter.getRequestUrl(http.getRequest()))),
+      page.links(),
+    );
     if (link !== undefined) adapter.setHeader(response, 'Link', link);
     const total = page.totalCount;
     if (total !== undefined) adapter.setHeader(response, 'X-Total-Count', String(total));

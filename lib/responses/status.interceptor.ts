@@ -10,29 +10,22 @@ import { HTTP_CODE_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constant
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { catchError, map, Observable, of, throwError } from 'rxjs';
-import { DomainError, NotFoundError } from '../errors/domain-errors';
+import { DomainError, NotFoundError, UnsupportedMediaTypeError } from '../errors/domain-errors';
 import { assignRequestId, defaultRequestId } from '../errors/request-id';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
 import { CreatedResult } from './created-result';
 import { buildLocation } from './location';
 import { SuccessRule, SuccessRuleMetadata } from './success-rules';
-
-/** 415, thrown where Express left a body unparsed (Fastify answers 415 on its own). */
-class UnsupportedMediaTypeError extends DomainError {
-  readonly status: number = 415;
-  constructor() {
-    super('The request body has a media type this route does not accept. Send application/json.');
-  }
-}
+import { originForm } from '../routing/request-target';
 
 /** What the interceptor decided once for a handler, so no request repeats the reflection. */
 interface RoutePlan {
   readsBody: boolean;
   /** The handler writes the response itself (`@Res()` without passthrough). */
   handlesResponse: boolean;
-  /** `@HttpCode()` chose the status: an empty result keeps it. */
-  explicitStatus: boolean;
+  /** `@HttpCode()` chose a status other than 200 (202, 201...): an empty result keeps it. */
+  keepsEmptyStatus: boolean;
   rule: SuccessRule;
 }
 
@@ -74,14 +67,7 @@ export class StatusInterceptor implements NestInterceptor {
       assignRequestId(request, this.requestIdKey, this.generate),
     );
     const plan = this.planFor(context);
-    if (
-      plan.readsBody &&
-      request.body === undefined &&
-      request._body !== true &&
-      hasUnparsedBody(request)
-    ) {
-      throw new UnsupportedMediaTypeError();
-    }
+    if (plan.readsBody) checkBodyMedia(request);
     if (plan.handlesResponse) return next.handle();
     const method: string = request.method;
     const shaped = next
@@ -111,18 +97,16 @@ export class StatusInterceptor implements NestInterceptor {
         this.adapterHost.httpAdapter.setHeader(response, 'Location', location);
       return result;
     }
-    if (result === undefined) {
-      return plan.explicitStatus ? undefined : new Response(null, { status: 204 });
-    }
-    if (result === null) {
-      if (method === 'GET' || method === 'HEAD') throw new NotFoundError();
-      return plan.explicitStatus ? null : new Response(null, { status: 204 });
+    if (result === undefined || result === null) {
+      if (result === null && (method === 'GET' || method === 'HEAD')) throw new NotFoundError();
+      // Nothing to send is 204, even under `@HttpCode(200)`: a 200 promises a body.
+      return plan.keepsEmptyStatus ? result : new Response(null, { status: 204 });
     }
     return result;
   }
 
   private location(rule: SuccessRule, entity: unknown, request: any, method: string) {
-    const url = String(this.adapterHost.httpAdapter.getRequestUrl(request));
+    const url = originForm(String(this.adapterHost.httpAdapter.getRequestUrl(request)));
     return buildLocation(
       { absolute: this.options.absoluteLocations, ...rule.created },
       entity,
@@ -147,7 +131,8 @@ export class StatusInterceptor implements NestInterceptor {
             (typeOf(key) === RouteParamtypes.RESPONSE || typeOf(key) === RouteParamtypes.NEXT) &&
             args[key].data?.passthrough !== true,
         ),
-        explicitStatus: Reflect.getMetadata(HTTP_CODE_METADATA, handler) !== undefined,
+        keepsEmptyStatus:
+          [undefined, 200].includes(Reflect.getMetadata(HTTP_CODE_METADATA, handler)) === false,
         rule: {
           ...this.reflector.get(SuccessRuleMetadata, context.getClass()),
           ...this.reflector.get(SuccessRuleMetadata, handler),
@@ -163,6 +148,31 @@ function isNotFound(error: unknown): boolean {
   return (
     (error instanceof DomainError && error.status === 404) || error instanceof NotFoundException
   );
+}
+
+/**
+ * The same answer on both adapters for a body the route reads:
+ * - sent in a media type no parser took (Express leaves it unparsed) → 415;
+ * - taken as text by a non-JSON parser (Fastify parses text/plain) → 415;
+ * - empty: Express's parser makes `{}` of it where Fastify refuses it, so it becomes no body.
+ */
+function checkBodyMedia(request: any): void {
+  const { body } = request;
+  if (body === undefined && request._body !== true && hasUnparsedBody(request)) {
+    throw new UnsupportedMediaTypeError();
+  }
+  const type: string = request.headers['content-type'] ?? '';
+  if ((typeof body === 'string' || Buffer.isBuffer(body)) && !/[/+]json\b/i.test(type)) {
+    throw new UnsupportedMediaTypeError();
+  }
+  if (
+    request.headers['content-length'] === '0' &&
+    body !== null &&
+    typeof body === 'object' &&
+    Object.keys(body).length === 0
+  ) {
+    request.body = undefined;
+  }
 }
 
 /** A body was sent (length or chunked) in a media type no parser took, multipart aside. */

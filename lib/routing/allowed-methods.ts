@@ -19,9 +19,13 @@ export class AllowedMethods {
     this.adapter = adapter;
     if (adapter.getType() === 'fastify') {
       const instance = adapter.getInstance();
+      const config = instance.initialConfig ?? {};
+      const trailingSlash = !!(
+        config.ignoreTrailingSlash || config.routerOptions?.ignoreTrailingSlash
+      );
       instance.addHook('onRoute', (route: { method: string | string[]; url: string }) => {
         const methods = Array.isArray(route.method) ? route.method : [route.method];
-        const pattern = fastifyPattern(route.url);
+        const pattern = fastifyPattern(route.url, trailingSlash);
         for (const method of methods)
           this.fastifyRoutes.push({ pattern, method: method.toUpperCase() });
       });
@@ -50,7 +54,7 @@ export class AllowedMethods {
 }
 
 /** find-my-way route syntax (`/users/:id`, `/files/*`) → an anchored RegExp. */
-function fastifyPattern(url: string): RegExp {
+function fastifyPattern(url: string, ignoreTrailingSlash: boolean): RegExp {
   let source = '';
   for (let i = 0; i < url.length; i++) {
     const c = url[i];
@@ -86,5 +90,6 @@ function fastifyPattern(url: string): RegExp {
       source += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
     }
   }
-  return new RegExp(`^${source}/?$`);
+  // Fastify matches a trailing slash only when told to (`ignoreTrailingSlash`).
+  return new RegExp(ignoreTrailingSlash ? `^${source.replace(/\/$/, '')}/?$` : `^${source}$`);
 }

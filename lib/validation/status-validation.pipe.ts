@@ -22,7 +22,8 @@ export class StatusValidationPipe extends ValidationPipe {
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      validationError: { target: false, value: false },
+      // `value` only tells a missing field from a wrong one; it is never sent.
+      validationError: { target: false, value: true },
       exceptionFactory: (errors) => new ValidationFailedError(toFieldProblems(errors)),
     });
     this.enabled = options?.validation ?? true;
@@ -32,14 +33,14 @@ export class StatusValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (!this.enabled) return value;
     if (metadata.type === 'body' && !metadata.data && !PRIMITIVES.has(metadata.metatype)) {
-      if (value === undefined || value === null) {
+      if (value === undefined) {
         throw new BadRequestError(
           'A request body is required. Send a JSON object.',
           {},
           { code: 'MISSING_BODY' },
         );
       }
-      if (typeof value !== 'object' || Array.isArray(value)) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         throw new BadRequestError(
           'The request body must be a JSON object.',
           {},
@@ -78,23 +79,24 @@ function checkStructure(body: object, maxDepth: number): void {
         { code: 'BODY_TOO_DEEP' },
       );
     }
-    const children = Array.isArray(node) ? node : Object.values(node as object);
-    if (!Array.isArray(node)) {
-      for (const key of Object.keys(node as object)) {
-        const child = (node as Record<string, unknown>)[key];
-        if (
-          key === '__proto__' ||
-          (key === 'constructor' && isObject(child) && Object.hasOwn(child, 'prototype'))
-        ) {
-          throw new BadRequestError(
-            'The request body contains a forbidden property name (__proto__ or constructor.prototype).',
-            {},
-            { code: 'FORBIDDEN_PROPERTY' },
-          );
-        }
-      }
+    if (Array.isArray(node)) {
+      for (const child of node) if (isObject(child)) pending.push([child, depth + 1]);
+      continue;
     }
-    for (const child of children) if (isObject(child)) pending.push([child, depth + 1]);
+    for (const key of Object.keys(node as object)) {
+      const child = (node as Record<string, unknown>)[key];
+      if (
+        key === '__proto__' ||
+        (key === 'constructor' && isObject(child) && Object.hasOwn(child, 'prototype'))
+      ) {
+        throw new BadRequestError(
+          'The request body contains a forbidden property name (__proto__ or constructor.prototype).',
+          {},
+          { code: 'FORBIDDEN_PROPERTY' },
+        );
+      }
+      if (isObject(child)) pending.push([child, depth + 1]);
+    }
   }
 }
 

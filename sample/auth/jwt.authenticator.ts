@@ -6,9 +6,10 @@ import { UsersService } from '../users/users.service';
 import { TokenService } from './token.service';
 
 /**
- * Who is calling, for `StatusModule`'s auth guard: no `Authorization` header → nobody (401
- * "Authentication required"); a token that does not verify, has expired, or names a user who no
- * longer exists → `InvalidTokenError` (401 `error="invalid_token"`).
+ * Who is calling, for `StatusModule`'s auth guard: no Bearer token (no `Authorization` header, or
+ * another scheme such as `Basic`) → nobody (401 "Authentication required", the bare challenge); a
+ * token that does not verify, has expired, or names a user who no longer exists →
+ * `InvalidTokenError` (401 `error="invalid_token"`).
  */
 @Injectable()
 export class JwtAuthenticator implements Authenticator {

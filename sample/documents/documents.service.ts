@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SampleDatabase, timestamp } from '../database/sample-database';
+import { parseId } from '../ids/numeric-id';
+import type { CheckedVersion } from '../locking/checked-version';
+import { versionConflict } from '../locking/version-conflict';
 import type { Document, DocumentDto, PatchDocumentDto } from './document.dto';
 import { DocumentNotFound } from './document.errors';
 
@@ -23,12 +26,11 @@ function toDocument(row: DocumentRow): Document {
   };
 }
 
-/** `/^[1-9]\d{0,15}$/`: anything else names no document (404: the path is the name). */
-function parseId(id: string): number | undefined {
-  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined;
-}
-
-/** Documents in SQLite; every change bumps `version`, the source of the ETag. */
+/**
+ * Documents in SQLite; every change bumps `version`, the source of the ETag. A write given the
+ * version its precondition was checked against (`checked`) is a compare-and-set: it happens only
+ * if the row is still at that version, else it answers the 409 of a stale `If-Match`.
+ */
 @Injectable()
 export class DocumentsService {
   constructor(private readonly database: SampleDatabase) {}
@@ -36,11 +38,7 @@ export class DocumentsService {
   /** The document, or `undefined` when there is none (a PUT may create it). */
   find(id: string): Document | undefined {
     const numeric = parseId(id);
-    if (numeric === undefined) return undefined;
-    const row = this.database.db
-      .prepare(`SELECT ${COLUMNS} FROM documents WHERE id = ?`)
-      .get(numeric) as DocumentRow | undefined;
-    return row && toDocument(row);
+    return numeric === undefined ? undefined : this.findRow(numeric);
   }
 
   get(id: string): Document {
@@ -49,44 +47,99 @@ export class DocumentsService {
     return document;
   }
 
-  /** Replaces the document, or creates it at that id (`isNew`). */
-  upsert(id: string, dto: DocumentDto): { document: Document; isNew: boolean } {
+  /**
+   * Replaces the document, or creates it at that id (`isNew`). `checked`: a number replaces only
+   * that version, `null` creates only if there is still none, `undefined` writes whatever is there.
+   */
+  upsert(
+    id: string,
+    dto: DocumentDto,
+    checked?: CheckedVersion,
+  ): { document: Document; isNew: boolean } {
     const numeric = parseId(id);
     if (numeric === undefined) throw new DocumentNotFound(id);
+    const fields = { id: numeric, title: dto.title, body: dto.body ?? '', updatedAt: timestamp() };
     const { db } = this.database;
-    return db.transaction(() => {
-      const isNew = !db.prepare('SELECT 1 FROM documents WHERE id = ?').get(numeric);
-      const row = db
-        .prepare(
-          `INSERT INTO documents (id, title, body, version, updated_at) VALUES (?, ?, ?, 1, ?)
-           ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body,
-             version = documents.version + 1, updated_at = excluded.updated_at
-           RETURNING ${COLUMNS}`,
-        )
-        .get(numeric, dto.title, dto.body ?? '', timestamp()) as DocumentRow;
-      return { document: toDocument(row), isNew };
-    })();
+    if (checked === undefined) {
+      return db.transaction(() => {
+        const isNew = !db.prepare('SELECT 1 FROM documents WHERE id = ?').get(numeric);
+        const row = db
+          .prepare(
+            `INSERT INTO documents (id, title, body, version, updated_at)
+             VALUES (@id, @title, @body, 1, @updatedAt)
+             ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body,
+               version = documents.version + 1, updated_at = excluded.updated_at
+             RETURNING ${COLUMNS}`,
+          )
+          .get(fields) as DocumentRow;
+        return { document: toDocument(row), isNew };
+      })();
+    }
+    const row = (
+      checked === null
+        ? db
+            .prepare(
+              `INSERT INTO documents (id, title, body, version, updated_at)
+               VALUES (@id, @title, @body, 1, @updatedAt)
+               ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
+            )
+            .get(fields)
+        : db
+            .prepare(
+              `UPDATE documents SET title = @title, body = @body, version = version + 1,
+                 updated_at = @updatedAt
+               WHERE id = @id AND version = @checked RETURNING ${COLUMNS}`,
+            )
+            .get({ ...fields, checked })
+    ) as DocumentRow | undefined;
+    if (!row) throw versionConflict(checked, this.findRow(numeric)?.version);
+    return { document: toDocument(row), isNew: checked === null };
   }
 
-  /** Changes the fields given; 404 when there is no such document. */
-  patch(id: string, dto: PatchDocumentDto): Document {
-    const existing = this.get(id);
+  /**
+   * Changes the fields given, in one statement (so two PATCHes of different fields both land);
+   * only at the `checked` version when there is one; 404 when there is no such document.
+   */
+  patch(id: string, dto: PatchDocumentDto, checked?: CheckedVersion): Document {
+    const numeric = parseId(id);
+    if (numeric === undefined) throw new DocumentNotFound(id);
     const row = this.database.db
       .prepare(
-        `UPDATE documents SET title = ?, body = ?, version = version + 1, updated_at = ?
-         WHERE id = ? RETURNING ${COLUMNS}`,
+        `UPDATE documents SET title = COALESCE(@title, title), body = COALESCE(@body, body),
+           version = version + 1, updated_at = @updatedAt
+         WHERE id = @id AND (@checked IS NULL OR version = @checked) RETURNING ${COLUMNS}`,
       )
-      .get(
-        dto.title ?? existing.title,
-        dto.body ?? existing.body,
-        timestamp(),
-        existing.id,
-      ) as DocumentRow;
-    return toDocument(row);
+      .get({
+        id: numeric,
+        title: dto.title ?? null,
+        body: dto.body ?? null,
+        updatedAt: timestamp(),
+        checked: checked ?? null,
+      }) as DocumentRow | undefined;
+    if (row) return toDocument(row);
+    throw this.missedWrite(id, numeric, checked);
   }
 
-  remove(id: string): void {
-    const existing = this.get(id);
-    this.database.db.prepare('DELETE FROM documents WHERE id = ?').run(existing.id);
+  /** Deletes the document (only at the `checked` version when there is one); 404 when there is none. */
+  remove(id: string, checked?: CheckedVersion): void {
+    const numeric = parseId(id);
+    if (numeric === undefined) throw new DocumentNotFound(id);
+    const { changes } = this.database.db
+      .prepare('DELETE FROM documents WHERE id = @id AND (@checked IS NULL OR version = @checked)')
+      .run({ id: numeric, checked: checked ?? null });
+    if (changes === 0) throw this.missedWrite(id, numeric, checked);
+  }
+
+  /** Why a PATCH or DELETE changed no row: the document is gone (404), or at another version (409). */
+  private missedWrite(id: string, numeric: number, checked: CheckedVersion): Error {
+    const current = this.findRow(numeric);
+    return current ? versionConflict(checked, current.version) : new DocumentNotFound(id);
+  }
+
+  private findRow(id: number): Document | undefined {
+    const row = this.database.db
+      .prepare(`SELECT ${COLUMNS} FROM documents WHERE id = ?`)
+      .get(id) as DocumentRow | undefined;
+    return row && toDocument(row);
   }
 }

@@ -1,9 +1,10 @@
 import { InvalidStateTransitionError, NotFoundError } from '../../lib';
+import { notFoundMessage } from '../ids/not-found-message';
 
-/** 404 for an order id that names no order. */
+/** 404 for an order id that names no order (the id is echoed only when it is a plain one). */
 export class OrderNotFound extends NotFoundError {
   constructor(id: string | number) {
-    super(`Order ${id} was not found.`);
+    super(notFoundMessage('order', id));
   }
 }
 

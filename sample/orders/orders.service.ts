@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SampleDatabase } from '../database/sample-database';
+import { parseId } from '../ids/numeric-id';
 import { OrderNotCancellable, OrderNotFound } from './order.errors';
 
 export type OrderStatus = 'pending' | 'shipped' | 'cancelled';
@@ -22,7 +23,7 @@ export class OrdersService {
   constructor(private readonly database: SampleDatabase) {}
 
   cancel(id: string): Order {
-    const numeric = /^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined;
+    const numeric = parseId(id);
     const { db } = this.database;
     return db.transaction(() => {
       const order =

@@ -1,9 +1,10 @@
 import { ConflictError, NotFoundError } from '../../lib';
+import { notFoundMessage } from '../ids/not-found-message';
 
-/** 404 for a report id that names no report. */
+/** 404 for a report id that names no report (the id is echoed only when it is a plain token). */
 export class ReportNotFound extends NotFoundError {
   constructor(id: string) {
-    super(`Report ${id.length > 64 ? `${id.slice(0, 64)}...` : id} was not found.`);
+    super(notFoundMessage('report', id, 'token'));
   }
 }
 

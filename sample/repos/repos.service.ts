@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError } from '../../lib';
 import { SampleDatabase } from '../database/sample-database';
+import { parseId } from '../ids/numeric-id';
 import type { User } from '../users/user.dto';
-import { parseId } from '../users/users.service';
+
 import { RepoNotFound } from './repo-not-found.error';
 
 /** A repository as the API shows it. */

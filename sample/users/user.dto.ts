@@ -27,3 +27,30 @@ export interface User {
   version: number;
   updatedAt: string;
 }
+
+/**
+ * A user as the API sends it: `{ id, name, email, role, createdAt }`. Its version is the user's
+ * ETag (`"v3"`), not part of the body: it sits in a private field, which JSON leaves out.
+ */
+export class UserView {
+  readonly id: number;
+  readonly name: string;
+  readonly email: string;
+  readonly role: string;
+  readonly createdAt: string;
+  readonly #version: number;
+
+  constructor(user: User) {
+    this.id = user.id;
+    this.name = user.name;
+    this.email = user.email;
+    this.role = user.role;
+    this.createdAt = user.createdAt;
+    this.#version = user.version;
+  }
+
+  /** The source of the ETag. */
+  get version(): number {
+    return this.#version;
+  }
+}

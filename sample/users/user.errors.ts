@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from '../../lib';
+import { notFoundMessage } from '../ids/not-found-message';
 
 /** 409 with the guide's body: `{ message, field: "email" }`. */
 export class EmailTaken extends ConflictError {
@@ -7,9 +8,9 @@ export class EmailTaken extends ConflictError {
   }
 }
 
-/** 404 for a user id that names no user. */
+/** 404 for a user id that names no user (the id is echoed only when it is a plain one). */
 export class UserNotFound extends NotFoundError {
   constructor(id: string | number) {
-    super(`User ${id} was not found.`);
+    super(notFoundMessage('user', id));
   }
 }

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
-import { Created, Page, paginate, Paginated } from '../../lib';
-import { User, UserDto } from './user.dto';
+import { Created, CurrentVersion, ETag, Page, paginate, Paginated } from '../../lib';
+import { Checked, CheckedVersion } from '../locking/checked-version';
+import { UserDto, UserView } from './user.dto';
 import { UserListQuery } from './user-list.query';
+import { UserVersions } from './user-versions';
 import { UsersService } from './users.service';
 
-/** A user as the API sends it (the version lives in the ETag, not the body). */
-function view({ id, name, email, role, createdAt }: User) {
-  return { id, name, email, role, createdAt };
-}
+/** `ETag: "v<version>"` of a user, on its reads and writes alike. */
+const userTag = (user: { version: number }) => user.version;
 
 @Controller('api/users')
 export class UsersController {
@@ -17,7 +17,7 @@ export class UsersController {
   @Post()
   @Created()
   create(@Body() dto: UserDto) {
-    return view(this.users.create(dto));
+    return new UserView(this.users.create(dto));
   }
 
   /**
@@ -26,20 +26,27 @@ export class UsersController {
    */
   @Get()
   @Paginated()
-  list(@Query() query: UserListQuery): Page<ReturnType<typeof view>> {
+  list(@Query() query: UserListQuery): Page<UserView> {
     const { users, totalCount } = this.users.list(query);
-    return paginate(users.map(view), totalCount, query);
+    return paginate(
+      users.map((user) => new UserView(user)),
+      totalCount,
+      query,
+    );
   }
 
-  /** 200, or 404 for an id that names no user. */
+  /** 200 + `ETag: "v<version>"`; 304 on a matching `If-None-Match`; 404 for an id that names no user. */
   @Get(':id')
+  @ETag(userTag)
   findOne(@Param('id') id: string) {
-    return view(this.users.find(id));
+    return new UserView(this.users.find(id));
   }
 
-  /** 200 with the updated user; 404; 409 email taken; 422. */
+  /** 200 with the updated user and its new ETag; 404; 409 `{ currentVersion }` when `If-Match` is stale; 409 email taken; 422. */
   @Put(':id')
-  replace(@Param('id') id: string, @Body() dto: UserDto) {
-    return view(this.users.replace(id, dto));
+  @ETag(userTag)
+  @CurrentVersion(UserVersions)
+  replace(@Param('id') id: string, @Body() dto: UserDto, @Checked() checked: CheckedVersion) {
+    return new UserView(this.users.replace(id, dto, checked));
   }
 }

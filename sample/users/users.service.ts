@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { pageOffset } from '../../lib';
 import { SampleDatabase, timestamp } from '../database/sample-database';
+import { parseId } from '../ids/numeric-id';
 import type { User, UserDto } from './user.dto';
+import type { CheckedVersion } from '../locking/checked-version';
+import { versionConflict } from '../locking/version-conflict';
 import { roleFilter, type UserListQuery } from './user-list.query';
 import { EmailTaken, UserNotFound } from './user.errors';
 
@@ -27,11 +30,6 @@ export function toUser(row: UserRow): User {
     version: row.version,
     updatedAt: row.updated_at,
   };
-}
-
-/** `/^[1-9]\d{0,15}$/`: anything else names no user (404, not 400: the path is the name). */
-export function parseId(id: string): number | undefined {
-  return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined;
 }
 
 /** Users in SQLite. The unique index on email is the source of truth for "email taken". */
@@ -88,19 +86,34 @@ export class UsersService {
     return toUser(row);
   }
 
-  replace(id: string, dto: UserDto): User {
-    const existing = this.find(id);
+  /**
+   * Replaces name and email, only at the `checked` version when there is one (a compare-and-set:
+   * a user changed since the `If-Match` was checked is a 409, not a lost update); 404 when there
+   * is no such user.
+   */
+  replace(id: string, dto: UserDto, checked?: CheckedVersion): User {
+    const numeric = parseId(id);
+    if (numeric === undefined) throw new UserNotFound(id);
+    let row: UserRow | undefined;
     try {
-      const row = this.database.db
+      row = this.database.db
         .prepare(
-          `UPDATE users SET name = ?, email = ?, version = version + 1, updated_at = ? WHERE id = ?
-           RETURNING ${COLUMNS}`,
+          `UPDATE users SET name = @name, email = @email, version = version + 1, updated_at = @now
+           WHERE id = @id AND (@checked IS NULL OR version = @checked) RETURNING ${COLUMNS}`,
         )
-        .get(dto.name, dto.email, timestamp(), existing.id) as UserRow;
-      return toUser(row);
+        .get({
+          id: numeric,
+          name: dto.name,
+          email: dto.email,
+          now: timestamp(),
+          checked: checked ?? null,
+        }) as UserRow | undefined;
     } catch (error) {
       throw uniqueEmail(error, dto.email);
     }
+    if (row) return toUser(row);
+    const current = this.find(id);
+    throw versionConflict(checked, current.version);
   }
 
   remove(id: string): void {

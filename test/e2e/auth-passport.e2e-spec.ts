@@ -76,6 +76,16 @@ describe.each(ADAPTERS)('Passport with the auth guard on %s', (_name, makeAdapte
       expect(res.body.message).toBe('Authentication required. Provide a valid Bearer token.');
     });
 
+    it.each([
+      ['Basic credentials', 'Basic YWRhOmxvdmVsYWNl'],
+      ['"Bearer" with no token', 'Bearer'],
+    ])('%s → 401 with the plain challenge, no error code', async (_l, header) => {
+      const res = await http.get('/profile').set('Authorization', header);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+      expect(res.body.message).toBe('Authentication required. Provide a valid Bearer token.');
+    });
+
     it('a bad token → 401 invalid_token', async () => {
       const res = await http.get('/profile').set(bearer(EXPIRED));
       expect(res.status).toBe(401);

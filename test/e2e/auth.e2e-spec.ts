@@ -109,10 +109,39 @@ describe.each(ADAPTERS)('auth guard on %s', (_name, makeAdapter) => {
     expect(res.body.code).toBe('INVALID_TOKEN');
   });
 
-  it('credentials of another scheme are unusable credentials: 401 invalid_token', async () => {
-    const res = await http.get('/profile').set('Authorization', 'Basic YWRhOmxvdmVsYWNl');
+  it.each([
+    ['Basic credentials', 'Basic YWRhOmxvdmVsYWNl'],
+    ['Digest credentials', 'Digest username="ada", realm="api"'],
+    ['a scheme that only starts like Bearer', 'Bearerish abc'],
+    ['"Bearer" with no token', 'Bearer'],
+    ['"bearer" with only spaces after it', 'bearer    '],
+  ])(
+    '%s: no Bearer token, so the bare challenge with no error code (RFC 6750 3.1)',
+    async (_l, header) => {
+      const res = await http.get('/profile').set('Authorization', header);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+      expect(res.body).toEqual({
+        error: 'Unauthorized',
+        message: 'Authentication required. Provide a valid Bearer token.',
+        code: 'UNAUTHENTICATED',
+        requestId: expect.stringMatching(REQUEST_ID),
+      });
+    },
+  );
+
+  it.each([
+    ['two tokens', 'Bearer abc def'],
+    ['a quoted token', 'Bearer "abc"'],
+    ['a token with a comma', 'bearer abc,def'],
+  ])('a malformed Bearer token (%s) → 401 invalid_token', async (_l, header) => {
+    const res = await http.get('/profile').set('Authorization', header);
     expect(res.status).toBe(401);
-    expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
+    expect(res.headers['www-authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token", ' +
+        'error_description="The Authorization header must be Bearer <token>."',
+    );
+    expect(res.body.code).toBe('INVALID_TOKEN');
   });
 
   it('401 comes before 403: an anonymous caller of an admin route gets 401', async () => {
@@ -145,6 +174,88 @@ describe.each(ADAPTERS)('auth guard on %s', (_name, makeAdapter) => {
     const expired = await http.get('/open').set(bearer(EXPIRED_TOKEN));
     expect(expired.status).toBe(200);
     expect(expired.body).toEqual({ user: null });
+  });
+
+  describe('public routes look the caller up only when they can use the identity', () => {
+    let calls: number;
+    let counted: RunningApp;
+    let client: ReturnType<typeof request>;
+    beforeAll(async () => {
+      counted = await startApp(
+        appWith({
+          auth: {
+            authenticator: (req, context) => {
+              calls += 1;
+              return jwtAuthenticator(req, context);
+            },
+          },
+        }),
+        makeAdapter,
+      );
+      client = request(counted.url);
+    });
+    afterAll(() => counted.close());
+    beforeEach(() => {
+      calls = 0;
+    });
+
+    it.each([
+      ['a valid token', GRACE_TOKEN],
+      ['an expired token', EXPIRED_TOKEN],
+      ['garbage', 'not-a-jwt'],
+    ])(
+      'a route that reads no identity: 200 with %s, the authenticator never runs',
+      async (_l, token) => {
+        const res = await client.get('/open/plain').set(bearer(token));
+        expect([res.status, res.body]).toEqual([200, { ok: true }]);
+        expect(calls).toBe(0);
+      },
+    );
+
+    it.each([
+      ['@CurrentUser()', '/open', 200],
+      ['@HideForbidden()', '/public-repos/1', 200],
+      ['a guard of its own', '/open/denied', 403],
+    ])('a route with %s looks the caller up', async (_l, path, status) => {
+      const res = await client.get(path).set(bearer(GRACE_TOKEN));
+      expect(res.status).toBe(status);
+      expect(calls).toBe(1);
+    });
+
+    it("a handler's 403 on such a route: 401 to a caller without credentials, 403 with", async () => {
+      const anonymous = await client.get('/open/closed');
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="api"');
+      const known = await client.get('/open/closed').set(bearer(GRACE_TOKEN));
+      expect(known.status).toBe(403);
+      expect(known.body.message).toBe('Closed today.');
+      expect(calls).toBe(0);
+    });
+
+    it("publicIdentity: 'always' looks every caller with credentials up", async () => {
+      let seen = 0;
+      const always = await startApp(
+        appWith({
+          auth: {
+            publicIdentity: 'always',
+            authenticator: (req, context) => {
+              seen += 1;
+              return jwtAuthenticator(req, context);
+            },
+          },
+        }),
+        makeAdapter,
+      );
+      try {
+        const res = await request(always.url).get('/open/plain').set(bearer(EXPIRED_TOKEN));
+        expect(res.status).toBe(200);
+        expect(seen).toBe(1);
+        expect((await request(always.url).get('/open/plain')).status).toBe(200);
+        expect(seen).toBe(1);
+      } finally {
+        await always.close();
+      }
+    });
   });
 
   it("another guard's 403 to an anonymous caller comes out as 401; to a known one it stays 403", async () => {

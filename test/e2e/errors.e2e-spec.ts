@@ -92,11 +92,10 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   it('validates query DTOs by the same rules', async () => {
     const res = await http.get('/things?page=0&limit=abc');
     expect(res.status).toBe(422);
-    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([
-      'page',
-      'limit',
-      'limit',
-      'limit',
+    // `abc` is not a number: its range rules say nothing true of it, so only the type is named.
+    expect(res.body.details).toEqual([
+      { field: 'page', message: 'page must not be less than 1', code: 'OUT_OF_RANGE' },
+      { field: 'limit', message: 'limit must be an integer number', code: 'INVALID_TYPE' },
     ]);
     const ok = await http.get('/things?page=2&limit=10');
     expect(ok.status).toBe(200);
@@ -113,11 +112,54 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
     ['a JSON array', '[1,2,3]'],
     ['null', 'null'],
     ['a string', '"text"'],
-  ])('answers %s where an object is expected with a 4xx in the envelope', async (_label, body) => {
+    ['a number', '42'],
+  ])('answers %s where an object is expected with 400 INVALID_BODY', async (_label, body) => {
     const res = await http.post('/things').set('Content-Type', 'application/json').send(body);
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
-    expect(shapeOf(res.body)).toEqual(ENVELOPE_SHAPE);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: 'Bad Request',
+      message: 'The request body must be a JSON object.',
+      code: 'INVALID_BODY',
+      requestId: expect.stringMatching(REQUEST_ID),
+    });
+  });
+
+  it('answers an empty JSON body with 400 MISSING_BODY', async () => {
+    const res = await http.post('/things').set('Content-Type', 'application/json').send('');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('MISSING_BODY');
+  });
+
+  it('answers JSON sent as text/plain with 415', async () => {
+    const res = await http
+      .post('/things')
+      .set('Content-Type', 'text/plain')
+      .send('{"name":"Ada","email":"ada@example.com"}');
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('caps details at 100 entries and the message at ten names', async () => {
+    const body: Record<string, number> = { name: 1 } as never;
+    for (let i = 0; i < 3000; i++) body[`k${i}`] = i; // under Express's 100 kb limit
+    const res = await http.post('/things').send(body);
+    expect(res.status).toBe(422);
+    expect(res.body.details).toHaveLength(100);
+    expect(res.body.message).toMatch(/^Validation Failed: (\w+, ){9}\w+ and \d+ more\.$/);
+    expect(res.text.length).toBeLessThan(20_000);
+  });
+
+  it('validates a path DTO by the same rules', async () => {
+    expect((await http.get('/things/by-slug/ok-slug')).body).toEqual({ slug: 'ok-slug' });
+    const res = await http.get('/things/by-slug/Not_OK');
+    expect(res.status).toBe(422);
+    expect(res.body.details).toEqual([
+      {
+        field: 'slug',
+        message: 'slug must be lowercase letters, digits and dashes.',
+        code: 'INVALID_FORMAT',
+      },
+    ]);
   });
 
   it('answers 10 KB of garbage with 400', async () => {
@@ -261,6 +303,15 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
     expect((await http.options('/nope')).status).toBe(404);
   });
 
+  it('answers a trailing slash the router does not serve as 404, never 405 naming the method', async () => {
+    const res = await http.get('/things/1/');
+    if (res.status !== 200) {
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('ROUTE_NOT_FOUND');
+      expect(res.headers.allow).toBeUndefined();
+    }
+  });
+
   it('echoes a well-formed X-Request-Id and replaces a malformed one', async () => {
     const good = await http.get('/things/missing').set('X-Request-Id', 'abc-123.X:y_z');
     expect(good.headers['x-request-id']).toBe('abc-123.X:y_z');
@@ -282,12 +333,55 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
       http.post('/things').set('Content-Type', 'text/csv').send('a,b'),
       http.get('/things/plain-bad-request'),
       http.get('/things/crash'),
+      http
+        .post('/things')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), email: 'a@b.co' })),
     ]);
-    expect(responses.map((r) => r.status)).toEqual([400, 404, 404, 405, 409, 415, 400, 500]);
+    expect(responses.map((r) => r.status)).toEqual([400, 404, 404, 405, 409, 415, 400, 500, 413]);
+    const invalid = await http.post('/things').send({ name: '', email: 'x' });
+    expect(invalid.status).toBe(422);
+    const { details, ...invalidRest } = invalid.body;
+    expect(Array.isArray(details)).toBe(true);
+    expect(shapeOf(invalidRest)).toEqual(ENVELOPE_SHAPE);
     for (const res of responses) {
       const { field: _field, ...rest } = res.body;
       expect(shapeOf(rest)).toEqual(ENVELOPE_SHAPE);
     }
+  });
+});
+
+describe.each(ADAPTERS)('docs links on %s', (_name, makeAdapter) => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp(
+      appWith({ docsUrl: (code) => `https://docs.example.com/errors/${code}` }),
+      makeAdapter,
+    );
+  });
+  afterAll(() => running.close());
+
+  it('adds docs built from the code to the envelope', async () => {
+    const res = await request(running.url)
+      .post('/things')
+      .send({ name: 'Ada', email: 'taken@example.com' });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({
+      error: 'Conflict',
+      message: 'A user with email taken@example.com already exists.',
+      code: 'EMAIL_TAKEN',
+      field: 'email',
+      requestId: expect.stringMatching(REQUEST_ID),
+      docs: 'https://docs.example.com/errors/EMAIL_TAKEN',
+    });
+  });
+
+  it('sends the RFC 9110 reason phrase in the status line', async () => {
+    const res = await request(running.url).post('/things').send({ name: '', email: 'x' });
+    expect(res.status).toBe(422);
+    expect((res as unknown as { res: { statusMessage: string } }).res.statusMessage).toBe(
+      'Unprocessable Content',
+    );
   });
 });
 

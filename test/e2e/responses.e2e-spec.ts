@@ -67,13 +67,22 @@ describe.each(ADAPTERS)('success statuses on %s', (_name, makeAdapter) => {
     expect((await http.get('/api/notes/1')).body).toEqual({ id: '1', title: 'b' });
   });
 
-  it('answers a handler that resolves to undefined with 204, unless @HttpCode chose', async () => {
+  it('answers a handler that resolves to undefined with 204, even under @HttpCode(200)', async () => {
     const res = await http.post('/api/notes/1/touch');
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
     expect(res.headers['content-type']).toBeUndefined();
     const explicit = await http.post('/api/notes/1/explicit');
-    expect(explicit.status).toBe(200);
+    expect(explicit.status).toBe(204);
+    expect(explicit.text).toBe('');
+    const quietDelete = await http.delete('/api/notes/1/quietly');
+    expect(quietDelete.status).toBe(204);
+  });
+
+  it('keeps an explicit non-200 status such as @HttpCode(202) for an empty result', async () => {
+    const res = await http.post('/api/notes/1/queue');
+    expect(res.status).toBe(202);
+    expect(res.text).toBe('');
   });
 
   it('answers DELETE with 204 and no body, then 404 by default', async () => {

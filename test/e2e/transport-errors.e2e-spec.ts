@@ -1,12 +1,18 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Post } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { connect } from 'node:net';
-import { StatusModule, statusFrameworkErrors } from '../../lib';
+import { Created, StatusModule, statusFrameworkErrors } from '../../lib';
 import { REQUEST_ID, RunningApp, startApp } from '../support/http-app';
 
 @Controller('items')
 class ItemsController {
+  @Post()
+  @Created()
+  create() {
+    return { id: 7 };
+  }
+
   @Get(':id')
   one(@Param('id') id: string) {
     return { id };
@@ -59,6 +65,21 @@ describe.each(ADAPTERS_WITH_FRAMEWORK_ERRORS)(
       );
     });
     afterAll(() => running.close());
+
+    it('builds Location and instance from the path of an absolute-form request target', async () => {
+      const created = await sendRaw(
+        running.url,
+        'POST http://evil.example/items HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+      );
+      expect(created.status).toBe(201);
+      expect(created.headers.location).toBe('/items/7');
+      const missing = await sendRaw(
+        running.url,
+        'GET http://evil.example/nowhere?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      );
+      expect(missing.status).toBe(404);
+      expect(missing.body.message).toBe('No route matches GET /nowhere.');
+    });
 
     it('answers a malformed header line with 400 in the envelope', async () => {
       const res = await sendRaw(

@@ -3,6 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import * as jwt from 'jsonwebtoken';
 import request from 'supertest';
+import { JwtAuthenticator } from '../../sample/auth/jwt.authenticator';
 import { REQUEST_ID } from '../support/http-app';
 import { RunningSample, SAMPLE_ADAPTERS, startSample } from '../support/sample-app';
 
@@ -121,6 +122,21 @@ describe.each(SAMPLE_ADAPTERS)('sample auth on %s', (adapter) => {
       });
     });
 
+    it.each([
+      ['Basic credentials', 'Basic Z3JhY2VAZXhhbXBsZS5jb206Z3JhY2UtcGFzc3dvcmQ='],
+      ['"Bearer" with no token', 'Bearer'],
+    ])('GET /api/profile with %s → 401, the bare challenge (RFC 6750 3.1)', async (_l, header) => {
+      const res = await http.get('/api/profile').set('Authorization', header);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
+      expect(res.body).toEqual({
+        error: 'Unauthorized',
+        message: 'Authentication required. Provide a valid Bearer token.',
+        code: 'UNAUTHENTICATED',
+        requestId: expect.stringMatching(REQUEST_ID),
+      });
+    });
+
     it('GET /api/profile with an expired token → 401 error="invalid_token", expired message', async () => {
       const expired = jwt.sign({ sub: '2' }, sample.config.jwtSecret, {
         algorithm: 'HS256',
@@ -189,6 +205,31 @@ describe.each(SAMPLE_ADAPTERS)('sample auth on %s', (adapter) => {
       'Bearer realm="api", error="invalid_token", ' +
         'error_description="Token is invalid. Please re-authenticate."',
     );
+  });
+
+  describe('public routes do not authenticate a caller they cannot use', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    it('a token sent to GET /api/documents/42, GET /api/users/1 or POST /api/auth/token is never verified', async () => {
+      const authenticate = jest.spyOn(sample.app.get(JwtAuthenticator), 'authenticate');
+      for (const token of [graceToken, 'not-a-jwt']) {
+        expect((await http.get('/api/documents/42').set(bearer(token))).status).toBe(200);
+        expect((await http.get('/api/users/1').set(bearer(token))).status).toBe(200);
+        const issued = await http
+          .post('/api/auth/token')
+          .set(bearer(token))
+          .send({ email: 'grace@example.com', password: 'grace-password' });
+        expect(issued.status).toBe(200);
+      }
+      expect(authenticate).not.toHaveBeenCalled();
+    });
+
+    it('a route that needs the caller still verifies the token, once', async () => {
+      const authenticate = jest.spyOn(sample.app.get(JwtAuthenticator), 'authenticate');
+      expect((await http.get('/api/profile').set(bearer(graceToken))).status).toBe(200);
+      expect((await http.get('/api/repos/1').set(bearer(graceToken))).status).toBe(200);
+      expect(authenticate).toHaveBeenCalledTimes(2);
+    });
   });
 
   it('an anonymous caller never gets 403, and no 401 leaves without a challenge, on any route', async () => {

@@ -139,19 +139,75 @@ describe.each(SAMPLE_ADAPTERS)('sample documents and orders on %s', (adapter) =>
     expect((await http.get('/api/documents/42')).status).toBe(404);
   });
 
-  it('tags GET /api/users/{id} and answers 304 to its ETag', async () => {
+  it('tags GET /api/users/{id} with its version and answers 304 to that ETag', async () => {
     const res = await http.get('/api/users/1');
     expect(res.status).toBe(200);
-    expect(res.headers.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
-    const again = await http.get('/api/users/1').set('If-None-Match', res.headers.etag);
+    expect(res.headers.etag).toBe('"v1"');
+    expect(res.body).toEqual({
+      id: 1,
+      name: 'Admin',
+      email: 'admin@example.com',
+      role: 'admin',
+      createdAt: expect.stringMatching(ISO_SECONDS),
+    });
+    const again = await http.get('/api/users/1').set('If-None-Match', '"v1"');
     expect(again.status).toBe(304);
     const changed = await http
       .put('/api/users/1')
       .send({ name: 'Admin Two', email: 'admin@example.com' });
     expect(changed.status).toBe(200);
-    const after = await http.get('/api/users/1').set('If-None-Match', res.headers.etag);
+    expect(changed.headers.etag).toBe('"v2"');
+    const after = await http.get('/api/users/1').set('If-None-Match', '"v1"');
     expect(after.status).toBe(200);
-    expect(after.headers.etag).not.toBe(res.headers.etag);
+    expect(after.headers.etag).toBe('"v2"');
+  });
+
+  it('guards PUT /api/users/{id} with If-Match: a stale tag → 409 { currentVersion }, user unchanged', async () => {
+    const stale = await http
+      .put('/api/users/2')
+      .set('If-Match', '"x"')
+      .send({ name: 'Overwritten', email: 'over@example.com' });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toEqual({
+      error: 'Conflict',
+      message: 'Resource was modified. Current version is v1.',
+      code: 'VERSION_MISMATCH',
+      currentVersion: 'v1',
+      requestId: expect.stringMatching(REQUEST_ID),
+    });
+    const unchanged = await http.get('/api/users/2');
+    expect(unchanged.headers.etag).toBe('"v1"');
+    expect(unchanged.body).toMatchObject({ name: 'Grace Hopper', email: 'grace@example.com' });
+
+    const current = await http
+      .put('/api/users/2')
+      .set('If-Match', unchanged.headers.etag)
+      .send({ name: 'Grace B. Hopper', email: 'grace@example.com' });
+    expect(current.status).toBe(200);
+    expect(current.headers.etag).toBe('"v2"');
+    expect(current.body).toEqual({ ...unchanged.body, name: 'Grace B. Hopper' });
+
+    const replayed = await http
+      .put('/api/users/2')
+      .set('If-Match', unchanged.headers.etag)
+      .send({ name: 'Grace', email: 'grace@example.com' });
+    expect(replayed.status).toBe(409);
+    expect(replayed.body.currentVersion).toBe('v2');
+    expect((await http.get('/api/users/2')).body.name).toBe('Grace B. Hopper');
+
+    // No If-Match: no precondition, the write happens (the sample does not require one).
+    const blind = await http
+      .put('/api/users/2')
+      .send({ name: 'Grace', email: 'grace@example.com' });
+    expect(blind.status).toBe(200);
+    expect(blind.headers.etag).toBe('"v3"');
+    // A missing user is a 404 before any precondition (RFC 9110 13.2.1).
+    const missing = await http
+      .put('/api/users/99')
+      .set('If-Match', '"v1"')
+      .send({ name: 'X', email: 'x@example.com' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('USER_NOT_FOUND');
   });
 
   it('cancels a pending order (200), refuses a shipped one (409), 404 for none', async () => {

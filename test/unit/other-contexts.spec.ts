@@ -1,0 +1,47 @@
+import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { lastValueFrom, of } from 'rxjs';
+import { StatusAuthGuard, StatusInterceptor } from '../../lib';
+import { ConditionalInterceptor } from '../../lib/conditional/conditional.interceptor';
+import { resolveOptions } from '../../lib/status.options';
+
+/** A GraphQL/RPC/websocket context: any HTTP-only call on it fails the test. */
+function contextOf(type: string): ExecutionContext {
+  const fail = () => {
+    throw new Error(`an HTTP-only path was taken for a ${type} context`);
+  };
+  return {
+    getType: () => type,
+    switchToHttp: fail,
+    getHandler: fail,
+    getClass: fail,
+    getArgs: () => [{ pattern: 'x' }],
+  } as unknown as ExecutionContext;
+}
+
+const result = { untouched: true };
+const next: CallHandler = { handle: () => of(result) };
+const options = resolveOptions({ auth: { authenticator: () => undefined } });
+const adapterHost = { httpAdapter: undefined } as never;
+
+describe.each(['rpc', 'ws', 'graphql'])('the enhancers in a %s context', (type) => {
+  it('the response interceptor passes the result through untouched', async () => {
+    const interceptor = new StatusInterceptor(options, adapterHost, new Reflector());
+    expect(await lastValueFrom(interceptor.intercept(contextOf(type), next))).toBe(result);
+  });
+
+  it('the conditional interceptor passes the result through untouched', async () => {
+    const interceptor = new ConditionalInterceptor(
+      options,
+      adapterHost,
+      new Reflector(),
+      {} as never,
+    );
+    expect(await lastValueFrom(interceptor.intercept(contextOf(type), next))).toBe(result);
+  });
+
+  it('the auth guard lets the call through', async () => {
+    const guard = new StatusAuthGuard(options, new Reflector(), {} as never);
+    expect(await guard.canActivate(contextOf(type))).toBe(true);
+  });
+});
