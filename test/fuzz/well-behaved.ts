@@ -21,6 +21,11 @@ const INTERNALS = [
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
 
+/** The size of the request's own header lines. */
+function headBytes(request: RawRequest): number {
+  return request.headers.reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+}
+
 /** A header value with CR, LF or another control character: the request may not be what it seems. */
 function smuggles(request: RawRequest): boolean {
   return request.headers.some(([, value]) => CONTROL.test(value));
@@ -55,8 +60,9 @@ export function expectWellBehaved(request: RawRequest, response: RawResponse): v
   if (id === undefined) fail('an answer without X-Request-Id: something else than us shaped it');
   if (!WELL_FORMED_ID.test(id)) fail('a malformed X-Request-Id was sent back');
   const sent = request.headers.filter(([k]) => k.toLowerCase() === 'x-request-id');
-  if (smuggles(request)) {
-    // CR/LF in a value may have cut the headers short: what the server saw is not what was listed.
+  if (smuggles(request) || headBytes(request) > 15_000) {
+    // CR/LF in a value may have cut the headers short, and a head over Node's 16 KB is refused
+    // (431) before its headers are read: either way the server never saw the client's id.
   } else if (sent.length === 1 && WELL_FORMED_ID.test(sent[0][1].trim())) {
     if (id !== sent[0][1].trim()) fail("the client's well-formed request id was not echoed");
   } else if (sent.length === 0 && !REQUEST_ID.test(id)) {
