@@ -11,7 +11,8 @@ const CODE = /^[A-Z][A-Z0-9_]*$/;
  * (An answer may quote the client's own path or field names; these are not the client's.)
  */
 const INTERNALS = [
-  /\bat [^\s]+ \(?[^\s)]*:\d+:\d+\)?/, // a stack frame
+  // a stack frame: "at fn (/app/x.js:1:2)", "at node:internal/x:1:2", "at file:///x.js:1:2"
+  /\bat (?:[^\s()]+ )?\(?(?:\/|[A-Za-z]:\\|node:|file:)[^\s)]*:\d+:\d+\)?/,
   /node_modules|\/work\/|dist\/lib|\.ts:\d+/,
   /\b(TypeError|ReferenceError|RangeError|SyntaxError|SqliteError|SQLITE_[A-Z]+)\b/,
   /Cannot read propert|is not a function|Maximum call stack|Unexpected token|in JSON at position \d+ \(line/,
@@ -20,6 +21,29 @@ const INTERNALS = [
 /** Control characters other than HTAB, which a header value may not carry (RFC 9110 5.5). */
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+/**
+ * The first match of an `INTERNALS` pattern that is not the client's own text echoed back (a
+ * 404 may quote a path such as `/node_modules/x`), or `undefined`.
+ */
+function internalsIn(text: string, request: RawRequest): string | undefined {
+  const own = [request.path, safeDecode(request.path), ...request.headers.map(([, v]) => v)];
+  if (request.body) own.push(request.body.toString('utf8'));
+  for (const pattern of INTERNALS) {
+    for (const match of text.matchAll(new RegExp(pattern.source, 'g'))) {
+      if (!own.some((o) => o.includes(match[0]))) return `${pattern}: ${match[0]}`;
+    }
+  }
+  return undefined;
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
 
 /** The size of the request's own header lines. */
 function headBytes(request: RawRequest): number {
@@ -53,9 +77,8 @@ export function expectWellBehaved(request: RawRequest, response: RawResponse): v
     );
   };
   if (response.status >= 500) fail(`a ${response.status} for a client's request`);
-  for (const pattern of INTERNALS) {
-    if (pattern.test(response.text)) fail(`the body shows internals (${pattern})`);
-  }
+  const leak = internalsIn(response.text, request);
+  if (leak) fail(`the body shows internals (${leak})`);
   const id = response.headers['x-request-id'];
   if (id === undefined) fail('an answer without X-Request-Id: something else than us shaped it');
   if (!WELL_FORMED_ID.test(id)) fail('a malformed X-Request-Id was sent back');
