@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { Created } from '../../lib';
 import { CreateItemDto, LARGE, SMALL } from './payloads';
 
-/** The reads, the same on both variants. `/limited` is only served by the rate-limited servers. */
+/** The reads, the same on both variants; the 429 scenario asks `/limited` of the rate-limited servers. */
 @Controller()
 export class ReadsController {
   @Get('small')

@@ -126,8 +126,12 @@ export function renderResults(rows: Row[], info: RunInfo): string {
   lines.push('', '## Notes', '');
   lines.push(
     '- Bare Nest answers a failed `ValidationPipe` with 400, so "POST 422" compares its 400 with our 422.',
-    '- "bare" is Nest with its own `ValidationPipe` (and `@nestjs/throttler`\'s guard on the 429 route); ' +
-      '"ours" adds `StatusModule.forRoot()`. The app is `bench/api/`.',
+    '- "bare" is Nest with its own `ValidationPipe`; "ours" is `StatusModule.forRoot()`. The 429 runs on ' +
+      "servers limited to one request per hour: bare through `@nestjs/throttler`'s `ThrottlerGuard` as " +
+      '`APP_GUARD`, ours through `StatusModule.forRoot({ rateLimit })`. The app is `bench/api/`.',
+    "- CPU µs/req is the server's own CPU time (user + system) per response: on a 2-core machine the " +
+      'load generator takes a core, so it is the steadier figure. Budgets and where the time goes: ' +
+      'docs/performance.md.',
     ...new Set(notes),
   );
   return lines.join('\n') + '\n';
