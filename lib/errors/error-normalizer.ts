@@ -165,8 +165,8 @@ function fromParserError(status: number, cause: unknown): ErrorDescriptor | unde
     };
   }
   if (status === 413) {
-    const limit = typeof c.limit === 'number' ? ` (the limit is ${c.limit} bytes)` : '';
-    return { status, code: 'CONTENT_TOO_LARGE', message: `The request body is too large${limit}.` };
+    // Fastify's error does not say its limit; both adapters say the same.
+    return { status, code: 'CONTENT_TOO_LARGE', message: 'The request body is too large.' };
   }
   if (status === 415) {
     return {
