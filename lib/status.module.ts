@@ -6,14 +6,12 @@ import {
   NestModule,
   Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
 import { StatusAuthGuard } from './auth/status-auth.guard';
-import { ConditionalInterceptor } from './conditional/conditional.interceptor';
 import { takeOverExpressConditionals } from './conditional/express-conditionals';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
 import { JobRunner } from './jobs/job-runner';
 import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
-import { StatusInterceptor } from './responses/status.interceptor';
 import { AllowedMethods } from './routing/allowed-methods';
 import { RESOLVED_STATUS_OPTIONS } from './status.constants';
 import {
@@ -26,6 +24,8 @@ import { ResolvedStatusOptions, resolveOptions, StatusModuleOptions } from './st
 import { answerClientErrors } from './errors/client-error';
 import { registerFrameworkErrorHandler } from './routing/fastify-framework-errors';
 import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
+import { alignBodyMedia } from './validation/body-media';
+import { installReplyShaper } from './responses/reply-shaper';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
 
 /** Parts registered app-wide; `forRoot` leaves out the ones switched off. Guards run in this order. */
@@ -33,9 +33,11 @@ type Part = 'filter' | 'validation' | 'interceptor' | 'etag' | 'rateLimit' | 'au
 const PARTS: Record<Part, Provider | Provider[]> = {
   filter: { provide: APP_FILTER, useClass: StatusExceptionFilter },
   validation: { provide: APP_PIPE, useClass: StatusValidationPipe },
-  interceptor: { provide: APP_INTERCEPTOR, useClass: StatusInterceptor },
-  // After the StatusInterceptor, so it is the inner one and sees the handler's raw result.
-  etag: { provide: APP_INTERCEPTOR, useClass: ConditionalInterceptor },
+  // No app-wide interceptor: Nest's interceptor pipeline alone costs more per request than all
+  // our shaping. Successes are shaped where Nest hands them to the adapter (`configure`), and
+  // decorated routes bring their own route-scoped interceptor.
+  interceptor: [],
+  etag: [],
   rateLimit: RATE_LIMIT_PROVIDERS,
   auth: { provide: APP_GUARD, useClass: StatusAuthGuard },
 };
@@ -89,9 +91,11 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;
     this.allowedMethods.attach(adapter);
+    const resolved = this.options as ResolvedStatusOptions;
+    if (resolved.interceptor !== false) installReplyShaper(adapter, resolved);
+    if (resolved.validation !== false) alignBodyMedia(adapter);
     if (this.options.filter !== false) {
       keepJsonBodyOnParseError(adapter);
-      const resolved = this.options as ResolvedStatusOptions;
       answerClientErrors(adapter.getHttpServer(), resolved);
       if (adapter.getType() === 'fastify') {
         registerFrameworkErrorHandler(

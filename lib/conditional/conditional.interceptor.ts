@@ -16,6 +16,7 @@ import {
   PreconditionRequiredError,
 } from '../errors/domain-errors';
 import { CreatedResult } from '../responses/created-result';
+import { CONDITIONAL_APPLIED, NO_AUTO_ETAG } from '../responses/reply-flags';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
 import { hashBody } from './body-hash';
@@ -26,9 +27,9 @@ import {
   CurrentVersionSource,
 } from './current-version.decorator';
 import { EntityTag, formatEntityTag, versionTag } from './entity-tags';
-import { ETag, VersionOf } from './etag.decorator';
+import { ETagMetadata, VersionOf } from './etag.decorator';
 import { formatHttpDate, toEpochSeconds } from './http-dates';
-import { LastModified } from './last-modified.decorator';
+import { LastModifiedMetadata } from './last-modified.decorator';
 import {
   CurrentValidators,
   evaluatePreconditions,
@@ -90,6 +91,9 @@ export class ConditionalInterceptor implements NestInterceptor {
     if (!plan.succeeds) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest();
+    if (request[CONDITIONAL_APPLIED]) return next.handle();
+    request[CONDITIONAL_APPLIED] = true;
+    if (!plan.hash && !plan.version) request[NO_AUTO_ETAG] = true;
     const response = http.getResponse();
     const method = String(request.method).toUpperCase();
 
@@ -254,8 +258,8 @@ export class ConditionalInterceptor implements NestInterceptor {
 
   private buildPlan(context: ExecutionContext): ConditionalPlan {
     const targets = [context.getHandler(), context.getClass()];
-    const etag = this.reflector.getAllAndOverride(ETag, targets);
-    const lastModified = this.reflector.getAllAndOverride(LastModified, targets);
+    const etag = this.reflector.getAllAndOverride(ETagMetadata, targets);
+    const lastModified = this.reflector.getAllAndOverride(LastModifiedMetadata, targets);
     const current = this.reflector.getAllAndOverride(CurrentVersionMeta, targets);
     const status = Reflect.getMetadata(HTTP_CODE_METADATA, context.getHandler()) as
       number | undefined;

@@ -1,5 +1,8 @@
+import { applyDecorators } from '@nestjs/common';
 import type { ExecutionContext, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+// A cycle (the interceptor reads this file's metadata), resolved by the time a decorator runs.
+import { UseConditional } from './use-conditional';
 
 /**
  * Finds the current state of the resource a write targets, BEFORE the handler runs, so that a
@@ -55,5 +58,5 @@ export function CurrentVersion(
   source: CurrentVersionSource,
   options: CurrentVersionOptions = {},
 ): MethodDecorator & ClassDecorator {
-  return CurrentVersionMeta({ ...options, source });
+  return applyDecorators(CurrentVersionMeta({ ...options, source }), UseConditional());
 }

@@ -1,4 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+// A cycle (the interceptor reads this file's metadata), resolved by the time a decorator runs.
+import { UseConditional } from './use-conditional';
 
 /** Reads the version of what a handler returned (or a `@CurrentVersion()` resolver found). */
 export type VersionOf<T = any> = (entity: T) => unknown;
@@ -16,4 +19,9 @@ export type VersionOf<T = any> = (entity: T) => unknown;
  * @ETag((doc: Document) => doc.version) // ETag: "v5"
  * find(@Param('id') id: string) { ... }
  */
-export const ETag = Reflector.createDecorator<VersionOf | false>();
+export function ETag(version: VersionOf | false): MethodDecorator & ClassDecorator {
+  return applyDecorators(ETagMetadata(version), UseConditional());
+}
+
+/** Metadata of `@ETag()`. */
+export const ETagMetadata = Reflector.createDecorator<VersionOf | false>();

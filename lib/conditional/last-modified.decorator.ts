@@ -1,4 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+// A cycle (the interceptor reads this file's metadata), resolved by the time a decorator runs.
+import { UseConditional } from './use-conditional';
 
 /**
  * Sets `Last-Modified` from what the handler returned (a `Date`, epoch milliseconds or an ISO
@@ -10,4 +13,9 @@ import { Reflector } from '@nestjs/core';
  * @LastModified((doc: Document) => doc.updatedAt)
  * find(@Param('id') id: string) { ... }
  */
-export const LastModified = Reflector.createDecorator<(entity: any) => unknown>();
+export function LastModified(of: (entity: any) => unknown): MethodDecorator & ClassDecorator {
+  return applyDecorators(LastModifiedMetadata(of), UseConditional());
+}
+
+/** Metadata of `@LastModified()`. */
+export const LastModifiedMetadata = Reflector.createDecorator<(entity: any) => unknown>();

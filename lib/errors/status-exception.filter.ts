@@ -10,6 +10,8 @@ import { ErrorBodyBuilder } from './error-body';
 import { ErrorNormalizer } from './error-normalizer';
 import { assignRequestId, defaultRequestId } from './request-id';
 import { rfcPhraseOverride } from './reason-phrases';
+import { originalReply } from '../responses/reply-shaper';
+import { DELETE_MISSING } from '../responses/reply-flags';
 import { pathOf } from '../routing/request-target';
 
 /**
@@ -68,10 +70,19 @@ export class StatusExceptionFilter implements ExceptionFilter {
         // RFC 9110 9.3.7: OPTIONS on a known path answers which methods it has.
         adapter.setHeader(response, this.options.requestIdHeader, requestId);
         adapter.setHeader(response, 'Allow', allowed);
-        adapter.reply(response, undefined, 204);
+        originalReply(adapter)(response, undefined, 204);
         return undefined;
       }
       descriptor = this.routeNotFound(request, adapter, allowed);
+    } else if (
+      descriptor.status === 404 &&
+      adapter.getRequestMethod(request) === 'DELETE' &&
+      (request[DELETE_MISSING] ?? this.options.deleteMissing) === 204
+    ) {
+      // The idempotent style: deleting what is not there is done already.
+      adapter.setHeader(response, this.options.requestIdHeader, requestId);
+      originalReply(adapter)(response, undefined, 204);
+      return undefined;
     }
     const replacement = replaceForbidden(exception, descriptor.status, request, this.options);
     if (replacement !== undefined) descriptor = this.normalizer.normalize(replacement);
@@ -142,7 +153,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
     adapter.setHeader(response, 'Content-Type', contentType);
     const phrase = rfcPhraseOverride(descriptor.status);
     if (phrase !== undefined) (response.raw ?? response).statusMessage = phrase;
-    adapter.reply(response, body, descriptor.status);
+    originalReply(adapter)(response, body, descriptor.status);
   }
 }
 

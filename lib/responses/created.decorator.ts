@@ -1,4 +1,5 @@
-import { applyDecorators, HttpCode } from '@nestjs/common';
+import { applyDecorators, HttpCode, UseInterceptors } from '@nestjs/common';
+import { StatusInterceptor } from './status.interceptor';
 import { LocationBuilder, SuccessRuleMetadata } from './success-rules';
 
 /**
@@ -22,6 +23,7 @@ export function Created(
   return applyDecorators(
     HttpCode(201),
     SuccessRuleMetadata({ created: { location, absolute: options.absolute } }),
+    UseInterceptors(StatusInterceptor),
   );
 }
 
@@ -49,5 +51,8 @@ export function NoContent(): MethodDecorator {
  * remove(@Param('id') id: string) { return this.sessions.remove(id); }
  */
 export function DeleteMissing(status: 404 | 204): MethodDecorator & ClassDecorator {
-  return SuccessRuleMetadata({ deleteMissing: status });
+  return applyDecorators(
+    SuccessRuleMetadata({ deleteMissing: status }),
+    UseInterceptors(StatusInterceptor),
+  );
 }

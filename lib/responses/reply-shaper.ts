@@ -1,0 +1,121 @@
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { NotFoundError, PreconditionFailedError } from '../errors/domain-errors';
+import { assignRequestId, defaultRequestId } from '../errors/request-id';
+import { hashBody } from '../conditional/body-hash';
+import { formatEntityTag } from '../conditional/entity-tags';
+import { evaluatePreconditions } from '../conditional/precondition-evaluator';
+import { originForm } from '../routing/request-target';
+import type { ResolvedStatusOptions } from '../status.options';
+import { CreatedResult } from './created-result';
+import { buildLocation } from './location';
+import { NO_AUTO_ETAG } from './reply-flags';
+
+type Reply = (response: any, body?: unknown, statusCode?: number) => unknown;
+
+const ORIGINAL_REPLY = Symbol('nestjs-status.originalReply');
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The adapter's own `reply`, for answers that must not be shaped (the filter's errors). */
+export function originalReply(adapter: AbstractHttpAdapter): Reply {
+  return (adapter as any)[ORIGINAL_REPLY] ?? adapter.reply.bind(adapter);
+}
+
+/**
+ * Shapes every success where Nest hands it to the adapter (`httpAdapter.reply`), so that routes
+ * without decorators pay for no interceptor (Nest's interceptor pipeline alone costs more than
+ * all of this):
+ * - the request id on the response;
+ * - `undefined` (or `null` outside GET) → 204 with no body; `null` from a GET/HEAD → 404;
+ *   a 204 (`@NoContent`) drops whatever the handler returned;
+ * - `created(entity)` → 201 + `Location`;
+ * - GET/HEAD 200: a strong `ETag` hashed from the body, serialized once and sent as that string,
+ *   and 304 when `If-None-Match` matches (routes with `@ETag`/`@LastModified`/`@CurrentVersion`
+ *   are tagged by their interceptor instead, which this sees as an `ETag` already set).
+ */
+export function installReplyShaper(
+  adapter: AbstractHttpAdapter,
+  options: ResolvedStatusOptions,
+): void {
+  if ((adapter as any)[ORIGINAL_REPLY]) return;
+  const original: Reply = adapter.reply.bind(adapter);
+  (adapter as any)[ORIGINAL_REPLY] = original;
+  const express = adapter.getType() !== 'fastify';
+  const idHeader = options.requestIdHeader;
+  const idKey = idHeader.toLowerCase();
+  const generate = options.generateRequestId ?? defaultRequestId;
+  const hashing = options.etag !== false;
+
+  adapter.reply = (response: any, body?: unknown, statusCode?: number) => {
+    const request = express ? response.req : response.request;
+    if (request === undefined) return original(response, body, statusCode);
+    adapter.setHeader(response, idHeader, assignRequestId(request, idKey, generate));
+    // Nest set the route's status (`@HttpCode` or the method's default) before the handler ran.
+    const status: number = statusCode ?? response.statusCode;
+    if (!(status >= 200 && status <= 204) || isStream(body)) {
+      return original(response, body, statusCode);
+    }
+    const method: string = request.method;
+    if (body instanceof CreatedResult) {
+      const url = originForm(String(adapter.getRequestUrl(request)));
+      const location =
+        body.location ??
+        buildLocation({ absolute: options.absoluteLocations }, body.entity, request, method, url);
+      if (location !== undefined) adapter.setHeader(response, 'Location', location);
+      return original(response, body.entity ?? undefined, 201);
+    }
+    if (status === 204) return original(response, undefined, 204);
+    if (body === undefined || body === null) {
+      if (body === null && (method === 'GET' || method === 'HEAD')) throw new NotFoundError();
+      // Nothing to send is 204, even under `@HttpCode(200)`: a 200 promises a body.
+      return original(response, undefined, status === 200 || status === 201 ? 204 : status);
+    }
+    if (
+      hashing &&
+      status === 200 &&
+      (method === 'GET' || method === 'HEAD') &&
+      request[NO_AUTO_ETAG] !== true &&
+      adapter.getHeader(response, 'ETag') === undefined
+    ) {
+      return tagged(adapter, original, request, response, body);
+    }
+    return original(response, body, statusCode);
+  };
+}
+
+/** GET/HEAD 200 with a strong ETag of the body, or 304 / 412 as its preconditions say. */
+function tagged(
+  adapter: AbstractHttpAdapter,
+  original: Reply,
+  request: any,
+  response: any,
+  body: unknown,
+) {
+  const hashed = hashBody(body);
+  if (!hashed) return original(response, body, 200);
+  const validators = { exists: true, etag: hashed.tag };
+  adapter.setHeader(response, 'ETag', formatEntityTag(hashed.tag));
+  const outcome = evaluatePreconditions(request.headers, request.method, validators);
+  if (outcome.kind === 'not-modified') return original(response, undefined, 304);
+  if (outcome.kind === 'failed') {
+    throw new PreconditionFailedError('Resource was modified.', {
+      currentVersion: hashed.tag.opaque,
+    });
+  }
+  if (hashed.json === undefined) return original(response, body, 200);
+  if (adapter.getHeader(response, 'Content-Type') === undefined) {
+    adapter.setHeader(response, 'Content-Type', JSON_TYPE);
+  }
+  return original(response, hashed.json, 200);
+}
+
+/** Streams, `StreamableFile`s, web streams and Buffers go out as they are. */
+function isStream(body: unknown): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  const candidate = body as Record<string | symbol, unknown>;
+  return (
+    typeof candidate.pipe === 'function' ||
+    typeof candidate.getStream === 'function' ||
+    typeof candidate[Symbol.asyncIterator] === 'function' ||
+    Buffer.isBuffer(body)
+  );
+}
