@@ -77,7 +77,10 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
   /** Registers the parts with static options; a part whose option is `false` is left out. */
   static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
     const resolved = resolveOptions(options);
-    const parts = (Object.keys(PARTS) as Part[]).filter((part) => resolved[part] !== false);
+    const parts = (Object.keys(PARTS) as Part[]).filter((part) =>
+      // Without an authenticator only routes with auth decorators need the guard, and they add it.
+      part === 'auth' ? !!(resolved.auth && resolved.auth.authenticator) : resolved[part] !== false,
+    );
     return withProviders(super.forRoot(options), parts);
   }
 

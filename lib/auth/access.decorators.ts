@@ -1,4 +1,7 @@
+import { applyDecorators } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+// A cycle (the guard reads this file's metadata), resolved by the time a decorator runs.
+import { UseAuthGuard } from './use-auth-guard';
 import type { ExecutionContext } from '@nestjs/common';
 
 /** Metadata of `@Public()` and `@Authenticated()`. */
@@ -33,7 +36,7 @@ export type PermissionPredicate = (
  * @Public() @Post('auth/token') issueToken(@Body() body: LoginDto) { ... }
  */
 export function Public(): ClassDecorator & MethodDecorator {
-  return AccessMetadata('public');
+  return applyDecorators(AccessMetadata('public'), UseAuthGuard());
 }
 
 /**
@@ -44,7 +47,7 @@ export function Public(): ClassDecorator & MethodDecorator {
  * @Authenticated() @Get('profile') profile(@CurrentUser() user: User) { return user; }
  */
 export function Authenticated(): ClassDecorator & MethodDecorator {
-  return AccessMetadata('authenticated');
+  return applyDecorators(AccessMetadata('authenticated'), UseAuthGuard());
 }
 
 /**
@@ -60,7 +63,10 @@ export function Roles(
   options: { message?: string } = {},
 ): ClassDecorator & MethodDecorator {
   const list = typeof roles === 'string' ? [roles] : [...roles];
-  return RolesMetadata({ roles: list, message: options.message ?? rolesMessage(list) });
+  return applyDecorators(
+    RolesMetadata({ roles: list, message: options.message ?? rolesMessage(list) }),
+    UseAuthGuard(),
+  );
 }
 
 /**
@@ -74,10 +80,13 @@ export function Authorize(
   predicate: PermissionPredicate,
   options: { message?: string } = {},
 ): ClassDecorator & MethodDecorator {
-  return AuthorizeMetadata({
-    predicate,
-    message: options.message ?? 'You do not have permission to do this.',
-  });
+  return applyDecorators(
+    AuthorizeMetadata({
+      predicate,
+      message: options.message ?? 'You do not have permission to do this.',
+    }),
+    UseAuthGuard(),
+  );
 }
 
 /** `Admin role required.`, `Admin or Editor role required.` */

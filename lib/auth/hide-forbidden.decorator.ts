@@ -1,6 +1,8 @@
 import { Reflector } from '@nestjs/core';
 import { NotFoundError } from '../errors/domain-errors';
 import type { NotFoundFactory } from './auth-state';
+import { applyDecorators } from '@nestjs/common';
+import { UseAuthGuard } from './use-auth-guard';
 
 /** Metadata of `@HideForbidden()`. */
 export const HideForbiddenMetadata = Reflector.createDecorator<NotFoundFactory>();
@@ -19,5 +21,5 @@ export const HideForbiddenMetadata = Reflector.createDecorator<NotFoundFactory>(
 export function HideForbidden(
   notFound: NotFoundFactory = () => new NotFoundError(),
 ): ClassDecorator & MethodDecorator {
-  return HideForbiddenMetadata(notFound);
+  return applyDecorators(HideForbiddenMetadata(notFound), UseAuthGuard());
 }

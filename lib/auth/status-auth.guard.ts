@@ -18,6 +18,8 @@ import { hasCredentials } from './bearer-token';
 import { ReadsIdentity } from './current-user.decorator';
 import { HideForbiddenMetadata } from './hide-forbidden.decorator';
 
+const GUARD_RAN = Symbol('nestjs-status.authGuardRan');
+
 /**
  * What the guard decided once for a handler. `none`: the route knows nothing of auth;
  * `public-anonymous`: a public route that cannot use the identity, so its caller is not looked up.
@@ -58,6 +60,11 @@ export class StatusAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.auth || context.getType() !== 'http') return true;
     const plan = this.planFor(context);
+    // App-wide and on the route too (forRootAsync, or a decorator on an app with an
+    // authenticator): decide once per request.
+    const seen = context.switchToHttp().getRequest();
+    if (seen[GUARD_RAN]) return true;
+    seen[GUARD_RAN] = true;
     // Nothing is recorded: a 403 someone else throws here then stays a 403 when credentials came
     // along, as on a route the guard never saw (the caller is unknown, not known to be anonymous).
     if (plan.access === 'public-anonymous') return true;
@@ -144,7 +151,8 @@ export class StatusAuthGuard implements CanActivate {
     if (plan.hide || this.reflector.get(ReadsIdentity, handler) !== undefined) return true;
     return [handler, context.getClass()].some((target) => {
       const guards: unknown = this.reflector.get(GUARDS_METADATA, target);
-      return Array.isArray(guards) && guards.length > 0;
+      // Guards of the route's own, not this one (which the auth decorators add).
+      return Array.isArray(guards) && guards.some((guard) => guard !== StatusAuthGuard);
     });
   }
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 /** Where the request id is kept on the request object (Express `req` or Fastify `request`). */
 const REQUEST_ID = Symbol('nestjs-status.requestId');
@@ -6,9 +6,14 @@ const REQUEST_ID = Symbol('nestjs-status.requestId');
 /** Letters, digits and `._:-`, 1 to 128 of them: anything else is replaced, never echoed. */
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** `req_` followed by 32 hex digits. */
+/** 20 random hex digits for this process, then a counter: unique without entropy per request. */
+const PROCESS_PREFIX = 'req_' + randomBytes(10).toString('hex');
+let sequence = 0;
+
+/** `req_` followed by 32 hex digits: 80 random bits per process and a 48-bit counter. */
 export function defaultRequestId(): string {
-  return 'req_' + randomUUID().replace(/-/g, '');
+  sequence = (sequence + 1) % 0x1000000000000;
+  return PROCESS_PREFIX + sequence.toString(16).padStart(12, '0');
 }
 
 /** The request id of a request, when one was assigned. */

@@ -45,3 +45,20 @@ describe.each(['rpc', 'ws', 'graphql'])('the enhancers in a %s context', (type) 
     expect(await guard.canActivate(contextOf(type))).toBe(true);
   });
 });
+
+describe('what StatusModule.forRoot registers app-wide', () => {
+  const tokens = (module: { providers?: unknown[] }) =>
+    (module.providers ?? []).map((p) => (p as { provide?: unknown }).provide);
+
+  it('registers no app-wide interceptor, and the auth guard only with an authenticator', () => {
+    const { APP_GUARD, APP_INTERCEPTOR, APP_FILTER, APP_PIPE } = jest.requireActual('@nestjs/core');
+    const { StatusModule } = jest.requireActual('../../lib');
+    const plain = tokens(StatusModule.forRoot());
+    expect(plain).toEqual(expect.arrayContaining([APP_FILTER, APP_PIPE]));
+    expect(plain).not.toContain(APP_INTERCEPTOR);
+    expect(plain).not.toContain(APP_GUARD);
+    expect(tokens(StatusModule.forRoot({ auth: { authenticator: () => undefined } }))).toContain(
+      APP_GUARD,
+    );
+  });
+});
