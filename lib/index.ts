@@ -14,6 +14,7 @@ export {
   PreconditionRequiredError,
   TooManyRequestsError,
   UnauthenticatedError,
+  UnsupportedMediaTypeError,
   ValidationFailedError,
 } from './errors/domain-errors';
 export type { DomainErrorOptions } from './errors/domain-errors';

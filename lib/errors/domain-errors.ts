@@ -40,8 +40,11 @@ export abstract class DomainError extends Error {
   /** Field-level problems, when there are any. */
   details?: FieldProblem[];
 
-  protected constructor(
-    message: string,
+  /** Said when a subclass is thrown without a message of its own. */
+  static readonly defaultMessage: string = 'The request could not be completed.';
+
+  constructor(
+    message?: string,
     extras: Record<string, unknown> = {},
     options: DomainErrorOptions = {},
   ) {
@@ -51,7 +54,10 @@ export abstract class DomainError extends Error {
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      super(message, options.cause === undefined ? undefined : { cause: options.cause });
+      super(
+        message ?? (new.target as unknown as typeof DomainError).defaultMessage,
+        options.cause === undefined ? undefined : { cause: options.cause },
+      );
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
@@ -83,88 +89,49 @@ function codeOf(errorClass: { readonly name: string }): string {
 
 /** 400: the request cannot be understood as sent. */
 export class BadRequestError extends DomainError {
+  static override readonly defaultMessage: string = 'The request is malformed.';
   readonly status: number = 400;
-  constructor(
-    message = 'The request is malformed.',
-    extras?: Record<string, unknown>,
-    options?: DomainErrorOptions,
-  ) {
-    super(message, extras, options);
-  }
 }
 
 /** 401: no usable credentials. The filter adds the `WWW-Authenticate` challenge. */
 export class UnauthenticatedError extends DomainError {
+  static override readonly defaultMessage: string =
+    'Authentication required. Provide a valid Bearer token.';
   readonly status: number = 401;
   /** Auth-params the filter appends to its challenge, e.g. `{ error: 'invalid_token' }` (RFC 6750 3). */
   challengeParams?: Record<string, string>;
-  constructor(
-    message = 'Authentication required. Provide a valid Bearer token.',
-    extras?: Record<string, unknown>,
-    options?: DomainErrorOptions,
-  ) {
-    super(message, extras, options);
-  }
 }
 
 /** 403: the caller is known but may not do this. */
 export class ForbiddenError extends DomainError {
+  static override readonly defaultMessage: string = 'You do not have permission to do this.';
   readonly status: number = 403;
-  constructor(
-    message = 'You do not have permission to do this.',
-    extras?: Record<string, unknown>,
-    options?: DomainErrorOptions,
-  ) {
-    super(message, extras, options);
-  }
 }
 
 /** 404: the resource does not exist (or is hidden from the caller). */
 export class NotFoundError extends DomainError {
+  static override readonly defaultMessage: string = 'The requested resource was not found.';
   readonly status: number = 404;
-  constructor(
-    message = 'The requested resource was not found.',
-    extras?: Record<string, unknown>,
-    options?: DomainErrorOptions,
-  ) {
-    super(message, extras, options);
-  }
 }
 
 /** 409: the request conflicts with the current state of the resource. */
 export class ConflictError extends DomainError {
+  static override readonly defaultMessage: string =
+    'The request conflicts with the current state of the resource.';
   readonly status: number = 409;
-  constructor(
-    message = 'The request conflicts with the current state of the resource.',
-    extras?: Record<string, unknown>,
-    options?: DomainErrorOptions,
-  ) {
-    super(message, extras, options);
-  }
 }
 
 /** 412: a precondition (`If-Match`, `If-Unmodified-Since`) failed. */
 export class PreconditionFailedError extends DomainError {
+  static override readonly defaultMessage: string = 'A precondition of the request failed.';
   readonly status: number = 412;
-  constructor(
-    message = 'A precondition of the request failed.',
-    extras?: Record<string, unknown>,
-    options?: DomainErrorOptions,
-  ) {
-    super(message, extras, options);
-  }
 }
 
 /** 415: the body is in a media type the route does not take. */
 export class UnsupportedMediaTypeError extends DomainError {
+  static override readonly defaultMessage: string =
+    'The request body has a media type this route does not accept. Send application/json.';
   readonly status: number = 415;
-  constructor(
-    message = 'The request body has a media type this route does not accept. Send application/json.',
-    extras?: Record<string, unknown>,
-    options?: DomainErrorOptions,
-  ) {
-    super(message, extras, options);
-  }
 }
 
 /** 422: well-formed input that breaks the rules; `details` lists each field. */
@@ -183,14 +150,9 @@ export class ValidationFailedError extends DomainError {
 
 /** 428: the route requires a conditional request (send `If-Match`). */
 export class PreconditionRequiredError extends DomainError {
+  static override readonly defaultMessage: string =
+    'This request must be conditional. Send If-Match with the ETag you last read.';
   readonly status: number = 428;
-  constructor(
-    message = 'This request must be conditional. Send If-Match with the ETag you last read.',
-    extras?: Record<string, unknown>,
-    options?: DomainErrorOptions,
-  ) {
-    super(message, extras, options);
-  }
 }
 
 /** 429: too many requests; `retryAfter` seconds become `Retry-After`. */
