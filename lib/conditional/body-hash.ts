@@ -41,7 +41,7 @@ function isPlainData(value: object): boolean {
 }
 
 /** Streams, async iterables, web `Response`s, `StreamableFile`s, promises: never serialized. */
-function isStreamLike(value: object): boolean {
+export function isStreamLike(value: object): boolean {
   const candidate = value as Record<string | symbol, unknown>;
   return (
     typeof candidate.pipe === 'function' ||

@@ -186,7 +186,7 @@ function fromParserError(status: number, cause: unknown): ErrorDescriptor | unde
   const text = String(c.message ?? '');
   if (/prototype property/.test(text)) return forbiddenProperty();
   if (
-    cause instanceof SyntaxError ||
+    (cause as Error).name === 'SyntaxError' ||
     c.type === 'entity.parse.failed' ||
     code === 'FST_ERR_CTP_INVALID_JSON_BODY'
   ) {

@@ -7,7 +7,7 @@ import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
 import { JobRunner } from './job-runner';
 import { AsyncMetadata, type AsyncOptions } from './job-rules';
-import { absoluteUrl, requestPath } from './urls';
+import { absoluteUrl, requestPath } from '../routing/request-target';
 
 /** What `@Async` decided once for a handler. */
 interface AsyncPlan {

@@ -7,7 +7,7 @@ import { JobNotFoundError } from './job-errors';
 import { isJobRecord, isPending, jobView, type JobRecord } from './job-record';
 import { JobStatusMetadata } from './job-rules';
 import { resolveJobsOptions } from './jobs.options';
-import { absoluteUrl } from './urls';
+import { absoluteUrl } from '../routing/request-target';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 

@@ -1,3 +1,4 @@
+import { absoluteUrl, requestPath } from '../routing/request-target';
 import type { LocationBuilder } from './success-rules';
 
 /**
@@ -11,7 +12,7 @@ export function buildLocation(
   method: string,
   requestUrl: string,
 ): string | undefined {
-  const path = requestUrl.split('?')[0].replace(/\/+$/, '');
+  const path = requestPath(requestUrl);
   let location: string | undefined;
   if (typeof rule?.location === 'function') location = rule.location(result, request);
   else if (typeof rule?.location === 'string') location = fillTemplate(rule.location, result);
@@ -19,10 +20,7 @@ export function buildLocation(
   else if (result !== null && typeof result === 'object' && result.id !== undefined) {
     location = `${path}/${encodeURIComponent(String(result.id))}`;
   }
-  if (location === undefined || !rule?.absolute || /^[a-z][a-z0-9+.-]*:/i.test(location))
-    return location;
-  const protocol = request.protocol ?? 'http';
-  return `${protocol}://${request.headers?.host ?? 'localhost'}${location}`;
+  return location === undefined || !rule?.absolute ? location : absoluteUrl(location, request);
 }
 
 /** `'/api/users/:id'` with `{ id: 42 }` → `/api/users/42`; undefined when a value is missing. */

@@ -1,7 +1,7 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { NotFoundError, PreconditionFailedError } from '../errors/domain-errors';
 import { assignRequestId, defaultRequestId } from '../errors/request-id';
-import { hashBody } from '../conditional/body-hash';
+import { hashBody, isStreamLike } from '../conditional/body-hash';
 import { formatEntityTag } from '../conditional/entity-tags';
 import { evaluatePreconditions } from '../conditional/precondition-evaluator';
 import { originForm } from '../routing/request-target';
@@ -110,12 +110,5 @@ function tagged(
 
 /** Streams, `StreamableFile`s, web streams and Buffers go out as they are. */
 function isStream(body: unknown): boolean {
-  if (body === null || typeof body !== 'object') return false;
-  const candidate = body as Record<string | symbol, unknown>;
-  return (
-    typeof candidate.pipe === 'function' ||
-    typeof candidate.getStream === 'function' ||
-    typeof candidate[Symbol.asyncIterator] === 'function' ||
-    Buffer.isBuffer(body)
-  );
+  return body !== null && typeof body === 'object' && (Buffer.isBuffer(body) || isStreamLike(body));
 }
