@@ -32,6 +32,7 @@ export type { LocationBuilder } from './responses/success-rules';
 
 export { ConditionalInterceptor } from './conditional/conditional.interceptor';
 export { ETag } from './conditional/etag.decorator';
+export type { EtagHash } from './conditional/body-hash';
 export type { VersionOf } from './conditional/etag.decorator';
 export { LastModified } from './conditional/last-modified.decorator';
 export { CurrentVersion } from './conditional/current-version.decorator';

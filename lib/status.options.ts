@@ -3,6 +3,7 @@ import type { JobsOptions } from './jobs/jobs.options';
 import type { AuthOptions } from './auth/auth.options';
 import type { RateLimitOptions } from './rate-limit/rate-limit.options';
 import { mergePageLimits, type PageLimits } from './pagination/page-limits';
+import { checkEtagHash, type EtagHash } from './conditional/body-hash';
 
 /** Maps an error class from another package (an ORM, a driver) to an HTTP answer. */
 export interface ErrorMapping<E = any> {
@@ -70,6 +71,12 @@ export class StatusModuleOptions {
    */
   etag?: boolean = true;
   /**
+   * How a body without a version of its own is hashed into its `ETag`: `'crc32'` (default: CRC-32
+   * and the length, ~7 GB/s) or a `node:crypto` hash such as `'sha1'` or `'sha256'` (collision
+   * resistant, ~2 GB/s). A name neither knows fails at start-up.
+   */
+  etagHash?: EtagHash = 'crc32';
+  /**
    * Status of a failed `If-Match` / `If-Unmodified-Since` / `If-None-Match` on a write: the
    * guide's 409 `{ currentVersion }`, or RFC 9110's 412. `@CurrentVersion()` can override it.
    */
@@ -111,5 +118,6 @@ export type ResolvedStatusOptions = Required<
 export function resolveOptions(options: StatusModuleOptions = {}): ResolvedStatusOptions {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   mergePageLimits(options.pagination); // a wrong page size fails at start-up, with a hint
+  if (options.etagHash !== undefined) checkEtagHash(options.etagHash);
   return { ...new StatusModuleOptions(), ...defined } as ResolvedStatusOptions;
 }

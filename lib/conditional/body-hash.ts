@@ -1,5 +1,12 @@
 import * as crypto from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import type { EntityTag } from './entity-tags';
+
+/**
+ * How a body is hashed into its tag: `'crc32'` (the default), or any hash of `node:crypto`
+ * (`'sha1'`, `'sha256'`...) by name.
+ */
+export type EtagHash = 'crc32' | 'sha1' | 'sha256' | (string & {});
 
 /** What a handler's result is sent as, and its hashed tag. */
 export interface HashedBody {
@@ -9,13 +16,27 @@ export interface HashedBody {
 }
 
 /**
- * The strong tag of a body: SHA-1 in base64url, through `crypto.hash` (one call, no Hash
- * object), which measured ~1.8x faster than Express's `createHash('sha1')` on a 0.5 KB body and
- * faster than MD5 on CPUs with SHA extensions. Collisions do not matter here: a tag only has to
- * change when the body does.
+ * The strong tag of a body. `'crc32'` (default): CRC-32 of the UTF-8 bytes and the length,
+ * `"<length>-<crc>"` in base 36. zlib's CRC-32 runs at ~7 GB/s where SHA-1 runs at ~2 GB/s, which
+ * is the difference between a 100 KB GET costing 14 us or 50 us more than sending it untagged.
+ * A tag only has to change when the body does: two different bodies of the same length share a
+ * tag with odds of 1 in 2^32 (Next.js tags with a 52-bit FNV and the length the same way).
+ * A `node:crypto` name hashes with it instead, in one call (`crypto.hash`, no Hash object).
  */
-export function hashTag(data: string | Buffer): EntityTag {
-  return { weak: false, opaque: crypto.hash('sha1', data, 'base64url') };
+export function hashTag(data: string | Buffer, algorithm: EtagHash = 'crc32'): EntityTag {
+  if (algorithm === 'crc32') {
+    return { weak: false, opaque: data.length.toString(36) + '-' + crc32(data).toString(36) };
+  }
+  return { weak: false, opaque: crypto.hash(algorithm, data, 'base64url') };
+}
+
+/** Throws at start-up for an algorithm neither zlib nor `node:crypto` has. */
+export function checkEtagHash(algorithm: EtagHash): void {
+  if (algorithm !== 'crc32' && !crypto.getHashes().includes(algorithm)) {
+    throw new Error(
+      `StatusModule: etagHash '${algorithm}' is neither 'crc32' nor a node:crypto hash.`,
+    );
+  }
 }
 
 /**
@@ -25,13 +46,16 @@ export function hashTag(data: string | Buffer): EntityTag {
  * are hashed from `JSON.stringify` but still sent as objects, so an outer serializer
  * (`ClassSerializerInterceptor`) keeps its say.
  */
-export function hashBody(result: unknown): HashedBody | undefined {
-  if (typeof result === 'string' || Buffer.isBuffer(result)) return { tag: hashTag(result) };
+export function hashBody(result: unknown, algorithm?: EtagHash): HashedBody | undefined {
+  if (typeof result === 'string' || Buffer.isBuffer(result)) {
+    return { tag: hashTag(result, algorithm) };
+  }
   if (typeof result !== 'object' || result === null) return undefined;
   if (isStreamLike(result)) return undefined;
   const json = JSON.stringify(result);
   if (json === undefined) return undefined;
-  return isPlainData(result) ? { tag: hashTag(json), json } : { tag: hashTag(json) };
+  const tag = hashTag(json, algorithm);
+  return isPlainData(result) ? { tag, json } : { tag };
 }
 
 function isPlainData(value: object): boolean {

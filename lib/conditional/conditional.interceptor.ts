@@ -71,7 +71,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * `If-None-Match: *` answers 409 `{ currentVersion }` (or 412) without running it; an
  * unconditional write answers 428 when preconditions are required.
  *
- * Registered after the `StatusInterceptor`, so it sees the handler's raw result. It leaves
+ * Route-scoped, so it sees the handler's raw result. It leaves
  * `null`/`undefined` results and non-2xx routes alone: a 404 stays a 404.
  */
 @Injectable()
@@ -177,7 +177,7 @@ export class ConditionalInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     if (result === null) return result;
     if (result instanceof CreatedResult) {
-      // An upsert that created: tag the new entity; the StatusInterceptor sends the 201.
+      // An upsert that created: tag the new entity; the reply shaper sends the 201.
       if (result.entity !== null && result.entity !== undefined) {
         this.setValidators(response, this.validatorsOf(result.entity, plan).validators);
       }
@@ -203,7 +203,7 @@ export class ConditionalInterceptor implements NestInterceptor {
     let etag: EntityTag | undefined = plan.version ? versionTag(plan.version(entity)) : undefined;
     let json: string | undefined;
     if (!etag && plan.hash) {
-      const hashed = hashBody(entity);
+      const hashed = hashBody(entity, this.options.etagHash);
       etag = hashed?.tag;
       json = hashed?.json;
     }

@@ -54,7 +54,7 @@ describe.each(ADAPTERS)('a real HTTP cache revalidating against us on %s', (_nam
     const first = await get('/hashed/item');
     expect(first.status).toBe(200);
     const etag = first.headers.etag as string;
-    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(etag).toMatch(/^"[0-9a-z]+-[0-9a-z]+"$/);
 
     const second = await get('/hashed/item');
     // The client sees the cached 200; the server answered 304 to the cache's own revalidation.

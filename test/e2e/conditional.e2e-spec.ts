@@ -1,5 +1,6 @@
-// The module object itself (not an import-star copy), so jest can spy on it.
+// The module objects themselves (not import-star copies), so jest can spy on them.
 import nodeCrypto from 'node:crypto';
+import nodeZlib from 'node:zlib';
 import request from 'supertest';
 import { StatusModule, StatusModuleOptions } from '../../lib';
 import { ADAPTERS, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
@@ -22,8 +23,23 @@ function appWith(options: StatusModuleOptions = {}) {
   };
 }
 
-/** sha1 in base64url, as the library tags a body: the test's own computation of the tag. */
+/** CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), bit by bit: the test's own. */
+function crc32Of(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** The default tag, computed here: `"<length>-<CRC-32 of the UTF-8 bytes>"`, both base 36. */
 function tagOf(body: string): string {
+  return `"${body.length.toString(36)}-${crc32Of(Buffer.from(body)).toString(36)}"`;
+}
+
+/** The tag with `etagHash: 'sha1'`: SHA-1 in base64url. */
+function sha1TagOf(body: string): string {
   return `"${nodeCrypto.createHash('sha1').update(body).digest('base64url')}"`;
 }
 
@@ -194,23 +210,38 @@ describe.each(ADAPTERS)('conditional requests on %s', (_name, makeAdapter) => {
     });
 
     it('hashes once and serializes once per response (the framework neither hashes nor re-serializes)', async () => {
+      const crc32 = jest.spyOn(nodeZlib, 'crc32');
       const hash = jest.spyOn(nodeCrypto, 'hash');
       const createHash = jest.spyOn(nodeCrypto, 'createHash');
       const stringify = jest.spyOn(JSON, 'stringify');
       try {
         const res = await http.get('/hashed/item');
         expect(res.status).toBe(200);
-        expect(hash).toHaveBeenCalledTimes(1);
+        expect(crc32).toHaveBeenCalledTimes(1);
+        expect(hash).not.toHaveBeenCalled();
         expect(createHash).not.toHaveBeenCalled();
         const bodies = stringify.mock.calls.filter(
           ([value]) => (value as { text?: unknown })?.text === note.text,
         );
         expect(bodies).toHaveLength(1);
       } finally {
+        crc32.mockRestore();
         hash.mockRestore();
         createHash.mockRestore();
         stringify.mockRestore();
       }
+    });
+
+    it('gives two bodies of the same length that differ in one byte different tags', async () => {
+      const current = tagOf(JSON.stringify(note));
+      const a = await http.put('/hashed/item').set('If-Match', current).send({ text: 'Z' });
+      const b = await http.put('/hashed/item').set('If-Match', current).send({ text: 'Y' });
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(a.text.length).toBe(b.text.length);
+      expect(a.text).not.toBe(b.text);
+      expect(a.headers.etag).toBe(tagOf(a.text));
+      expect(b.headers.etag).toBe(tagOf(b.text));
+      expect(b.headers.etag).not.toBe(a.headers.etag);
     });
 
     it('leaves no ETag at all on a route that switched it off (no framework weak ETag either)', async () => {
@@ -451,6 +482,22 @@ describe.each(ADAPTERS)('conditional options on %s', (name, makeAdapter) => {
     expect((await http.patch('/docs/7').send({ title: 'x' })).status).toBe(404);
     expect((await http.put('/docs/42').set('If-Match', '"v5"').send({ title: 'x' })).status).toBe(
       200,
+    );
+  });
+
+  it("hashes with a node:crypto algorithm when told to (etagHash: 'sha1')", async () => {
+    const { http } = await start({ etagHash: 'sha1' });
+    const res = await http.get('/hashed/item');
+    expect(res.status).toBe(200);
+    expect(res.headers.etag).toBe(sha1TagOf(res.text));
+    const again = await http.get('/hashed/item').set('If-None-Match', res.headers.etag);
+    expect(again.status).toBe(304);
+    expect(again.headers.etag).toBe(res.headers.etag);
+  });
+
+  it('refuses at start-up a hash that neither zlib nor node:crypto has', () => {
+    expect(() => StatusModule.forRoot({ etagHash: 'crc64' })).toThrow(
+      "StatusModule: etagHash 'crc64' is neither 'crc32' nor a node:crypto hash.",
     );
   });
 
