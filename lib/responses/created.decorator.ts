@@ -1,4 +1,5 @@
 import { applyDecorators, HttpCode, UseInterceptors } from '@nestjs/common';
+import { recordCreation } from './created-route';
 import { StatusInterceptor } from './status.interceptor';
 import { LocationBuilder, SuccessRuleMetadata } from './success-rules';
 
@@ -20,11 +21,14 @@ export function Created(
   location?: string | LocationBuilder,
   options: { absolute?: boolean } = {},
 ): MethodDecorator {
-  return applyDecorators(
-    HttpCode(201),
-    SuccessRuleMetadata({ created: { location, absolute: options.absolute } }),
-    UseInterceptors(StatusInterceptor),
-  );
+  const rule = { location, absolute: options.absolute };
+  return (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
+    // First, so the metadata below lands on the wrapper the route will call.
+    recordCreation(target, key, descriptor, rule);
+    HttpCode(201)(target, key, descriptor);
+    SuccessRuleMetadata({ created: rule })(target, key, descriptor);
+    return descriptor;
+  };
 }
 
 /**

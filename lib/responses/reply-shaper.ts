@@ -1,12 +1,13 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { NotFoundError, PreconditionFailedError } from '../errors/domain-errors';
 import { assignRequestId, defaultRequestId } from '../errors/request-id';
-import { hashBody, isStreamLike } from '../conditional/body-hash';
+import { type EtagHash, hashBody, isStreamLike } from '../conditional/body-hash';
 import { formatEntityTag } from '../conditional/entity-tags';
 import { evaluatePreconditions } from '../conditional/precondition-evaluator';
 import { originForm } from '../routing/request-target';
 import type { ResolvedStatusOptions } from '../status.options';
 import { CreatedResult } from './created-result';
+import { type Creation, creationOf } from './created-route';
 import { buildLocation } from './location';
 import { NO_AUTO_ETAG } from './reply-flags';
 
@@ -27,7 +28,7 @@ export function originalReply(adapter: AbstractHttpAdapter): Reply {
  * - the request id on the response;
  * - `undefined` (or `null` outside GET) → 204 with no body; `null` from a GET/HEAD → 404;
  *   a 204 (`@NoContent`) drops whatever the handler returned;
- * - `created(entity)` → 201 + `Location`;
+ * - `created(entity)` → 201 + `Location`; a `@Created` route's `Location` (see `created-route.ts`);
  * - GET/HEAD 200: a strong `ETag` hashed from the body, serialized once and sent as that string,
  *   and 304 when `If-None-Match` matches (routes with `@ETag`/`@LastModified`/`@CurrentVersion`
  *   are tagged by their interceptor instead, which this sees as an `ETag` already set).
@@ -55,13 +56,19 @@ export function installReplyShaper(
       return original(response, body, statusCode);
     }
     const method: string = request.method;
+    const creation = creationOf(request);
     if (body instanceof CreatedResult) {
-      const url = originForm(String(adapter.getRequestUrl(request)));
       const location =
-        body.location ??
-        buildLocation({ absolute: options.absoluteLocations }, body.entity, request, method, url);
+        body.location ?? locationOf(adapter, options, creation?.rule, body.entity, request, method);
       if (location !== undefined) adapter.setHeader(response, 'Location', location);
       return original(response, body.entity ?? undefined, 201);
+    }
+    if (creation !== undefined) {
+      // A `@Created` route: the Location of the entity its handler returned.
+      const entity =
+        creation.entity instanceof CreatedResult ? creation.entity.entity : creation.entity;
+      const location = locationOf(adapter, options, creation.rule, entity, request, method);
+      if (location !== undefined) adapter.setHeader(response, 'Location', location);
     }
     if (status === 204) return original(response, undefined, 204);
     if (body === undefined || body === null) {
@@ -76,10 +83,24 @@ export function installReplyShaper(
       request[NO_AUTO_ETAG] !== true &&
       adapter.getHeader(response, 'ETag') === undefined
     ) {
-      return tagged(adapter, original, request, response, body);
+      return tagged(adapter, original, request, response, body, options.etagHash);
     }
     return original(response, body, statusCode);
   };
+}
+
+/** The `Location` of a new resource, from its route's `@Created` rule if it has one. */
+function locationOf(
+  adapter: AbstractHttpAdapter,
+  options: ResolvedStatusOptions,
+  rule: Creation['rule'] | undefined,
+  entity: unknown,
+  request: any,
+  method: string,
+): string | undefined {
+  const url = originForm(String(adapter.getRequestUrl(request)));
+  const absolute = rule?.absolute ?? options.absoluteLocations;
+  return buildLocation({ location: rule?.location, absolute }, entity, request, method, url);
 }
 
 /** GET/HEAD 200 with a strong ETag of the body, or 304 / 412 as its preconditions say. */
@@ -89,8 +110,9 @@ function tagged(
   request: any,
   response: any,
   body: unknown,
+  algorithm: EtagHash,
 ) {
-  const hashed = hashBody(body);
+  const hashed = hashBody(body, algorithm);
   if (!hashed) return original(response, body, 200);
   const validators = { exists: true, etag: hashed.tag };
   adapter.setHeader(response, 'ETag', formatEntityTag(hashed.tag));

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { StatusModule, StatusModuleOptions } from '../../lib';
 import { ADAPTERS, RunningApp, startApp } from '../support/http-app';
-import { NotesController } from './fixtures/responses.fixture';
+import { MadeController, NotesController } from './fixtures/responses.fixture';
 
 function appWith(options: StatusModuleOptions = {}) {
   return { imports: [StatusModule.forRoot(options)], controllers: [NotesController] };
@@ -125,5 +125,90 @@ describe.each(ADAPTERS)('deleteMissing: 204 app-wide on %s', (_name, makeAdapter
 
   it('still answers a GET of a missing resource with 404', async () => {
     expect((await request(running.url).get('/api/notes/404')).status).toBe(404);
+  });
+});
+
+describe.each(ADAPTERS)('@Created without an interceptor on %s', (_name, makeAdapter) => {
+  let running: RunningApp;
+  let http: ReturnType<typeof request>;
+  beforeAll(async () => {
+    running = await startApp(
+      { imports: [StatusModule.forRoot()], controllers: [MadeController] },
+      makeAdapter,
+    );
+    http = request(running.url);
+  });
+  afterAll(() => running.close());
+
+  it('gives the Location of what an async handler resolved to', async () => {
+    const res = await http.post('/api/made/later').send({ title: 'a' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe('/api/made/later/p1');
+    expect(res.body).toEqual({ id: 'p1', title: 'a' });
+  });
+
+  it('gives the Location of what a returned Observable emitted', async () => {
+    const res = await http.post('/api/made/stream').send({ title: 'b' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toMatch(/^\/api\/made\/stream\/o\d+$/);
+    expect(res.headers.location).toBe(`/api/made/stream/${res.body.id}`);
+  });
+
+  it("takes the Location from the handler's entity when a user interceptor reshapes the body", async () => {
+    const res = await http.post('/api/made/wrapped').send({ title: 'c' });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ data: { id: expect.stringMatching(/^w\d+$/), title: 'c' } });
+    expect(res.headers.location).toBe(`/api/made/wrapped/${res.body.data.id}`);
+  });
+
+  it("keeps the handler's own parameters and the metadata of decorators below it", async () => {
+    const res = await http.post('/api/made/audited?tag=x').send({ title: 'd' });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      id: expect.stringMatching(/^a\d+$/),
+      audit: 'on',
+      tag: 'x',
+      title: 'd',
+    });
+    expect(res.headers.location).toBe(`/api/made/audited/${res.body.id}`);
+  });
+
+  it('sends no Location with an error the handler threw', async () => {
+    const res = await http.post('/api/made/failing').send({});
+    expect(res.status).toBe(404);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.body.code).toBe('NOT_FOUND');
+  });
+
+  it('lets a @Created method call another one (the inner call keeps nothing)', async () => {
+    const res = await http.post('/api/made/by-hand').send({ title: 'e' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/api/made/by-hand/${res.body.id}`);
+  });
+});
+
+describe.each(ADAPTERS)('absoluteLocations app-wide on %s', (_name, makeAdapter) => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp(appWith({ absoluteLocations: true }), makeAdapter);
+  });
+  afterAll(() => running.close());
+
+  it('makes the Location of a @Created route absolute', async () => {
+    const res = await request(running.url).post('/api/notes').send({ title: 'a' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`${running.url}/api/notes/1`);
+  });
+
+  it('makes the Location of created() absolute too', async () => {
+    const res = await request(running.url).put('/api/notes/n7').send({ title: 'a' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`${running.url}/api/notes/n7`);
+  });
+
+  it('makes a filled template absolute as well', async () => {
+    const res = await request(running.url).post('/api/notes/templated').send({ title: 'a' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`${running.url}/api/notes/${res.body.id}?via=template`);
   });
 });

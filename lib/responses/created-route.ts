@@ -1,0 +1,74 @@
+import { Req } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { isObservable, tap } from 'rxjs';
+import type { SuccessRule } from './success-rules';
+
+/** What a `@Created` route's handler produced, kept on the request for the reply shaper. */
+export interface Creation {
+  rule: NonNullable<SuccessRule['created']>;
+  /** The handler's own result, before any interceptor transformed it. */
+  entity: unknown;
+}
+
+const CREATION = Symbol('nestjs-status.creation');
+
+/** The creation recorded for a request, when its route is `@Created` and its handler returned. */
+export function creationOf(request: object): Creation | undefined {
+  return (request as Record<symbol, Creation | undefined>)[CREATION];
+}
+
+/**
+ * Makes a method a `@Created` route without an interceptor (Nest's interceptor pipeline costs more
+ * per request than building the `Location`): the method is wrapped, and the wrapper is given the
+ * request through one more parameter (Nest's own `@Req()`, at an index after the method's own).
+ * When the handler returns, its raw result is kept on the request with the route's rule; the reply
+ * shaper builds the `Location` from it once the answer is a success. User interceptors still see
+ * and may transform the result: the `Location` is the entity's, whatever the body becomes.
+ */
+export function recordCreation(
+  target: object,
+  key: string | symbol,
+  descriptor: PropertyDescriptor,
+  rule: Creation['rule'],
+): void {
+  const original = descriptor.value as (...args: unknown[]) => unknown;
+  const params: Record<string, { index: number }> =
+    Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key) ?? {};
+  let index = original.length;
+  for (const param of Object.values(params)) index = Math.max(index, param.index + 1);
+  Req()(target, key, index);
+
+  const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+    const request = args[index] as Record<symbol, Creation> | undefined;
+    // Called by other code than Nest's router (another method of the class): nothing to keep.
+    if (request === null || typeof request !== 'object') return original.apply(this, args);
+    args.length = index;
+    const result = original.apply(this, args);
+    const keep = (entity: unknown) => {
+      request[CREATION] = { rule, entity };
+    };
+    if (isObservable(result)) return result.pipe(tap(keep));
+    if (isThenable(result)) {
+      return result.then((entity) => {
+        keep(entity);
+        return entity;
+      });
+    }
+    keep(result);
+    return result;
+  };
+  // Decorators applied before this one left their metadata on the original function.
+  for (const metadataKey of Reflect.getOwnMetadataKeys(original)) {
+    Reflect.defineMetadata(metadataKey, Reflect.getOwnMetadata(metadataKey, original), wrapper);
+  }
+  Object.defineProperty(wrapper, 'name', { value: original.name });
+  descriptor.value = wrapper;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
