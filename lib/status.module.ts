@@ -6,7 +6,7 @@ import {
   NestModule,
   Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { StatusAuthGuard } from './auth/status-auth.guard';
 import { takeOverExpressConditionals } from './conditional/express-conditionals';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
@@ -23,6 +23,7 @@ import {
 import { ResolvedStatusOptions, resolveOptions, StatusModuleOptions } from './status.options';
 import { answerClientErrors } from './errors/client-error';
 import { registerFrameworkErrorHandler } from './routing/fastify-framework-errors';
+import { answerUnmatchedRoutes } from './routing/unmatched-routes';
 import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
 import { alignBodyMedia } from './validation/body-media';
 import { installReplyShaper } from './responses/reply-shaper';
@@ -70,6 +71,7 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     private readonly adapterHost: HttpAdapterHost,
     private readonly allowedMethods: AllowedMethods,
     @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: StatusModuleOptions,
+    private readonly applicationConfig: ApplicationConfig,
   ) {
     super();
   }
@@ -98,14 +100,12 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     if (resolved.interceptor !== false) installReplyShaper(adapter, resolved);
     if (resolved.validation !== false) alignBodyMedia(adapter);
     if (this.options.filter !== false) {
+      const filter = new StatusExceptionFilter(resolved, this.adapterHost, this.allowedMethods);
       keepJsonBodyOnParseError(adapter);
       answerClientErrors(adapter.getHttpServer(), resolved);
-      if (adapter.getType() === 'fastify') {
-        registerFrameworkErrorHandler(
-          adapter.getInstance(),
-          new StatusExceptionFilter(resolved, this.adapterHost, this.allowedMethods),
-        );
-      }
+      answerUnmatchedRoutes(adapter, this.applicationConfig, filter);
+      if (adapter.getType() === 'fastify')
+        registerFrameworkErrorHandler(adapter.getInstance(), filter);
     }
     if (this.options.etag !== false) takeOverExpressConditionals(adapter);
   }

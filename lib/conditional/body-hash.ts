@@ -51,14 +51,17 @@ export function hashBody(result: unknown, algorithm?: EtagHash): HashedBody | un
     return { tag: hashTag(result, algorithm) };
   }
   if (typeof result !== 'object' || result === null) return undefined;
-  if (isStreamLike(result)) return undefined;
+  const plain = isPlainData(result);
+  if (!plain && isStreamLike(result)) return undefined;
   const json = JSON.stringify(result);
   if (json === undefined) return undefined;
   const tag = hashTag(json, algorithm);
-  return isPlainData(result) ? { tag, json } : { tag };
+  return plain ? { tag, json } : { tag };
 }
 
-function isPlainData(value: object): boolean {
+/** A plain object or an array: serialized here, never a stream. */
+export function isPlainData(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
   if (Array.isArray(value)) return true;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;

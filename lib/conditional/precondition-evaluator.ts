@@ -31,7 +31,8 @@ export type FailedCondition = 'if-match' | 'if-unmodified-since' | 'if-none-matc
 export type PreconditionOutcome =
   { kind: 'proceed' } | { kind: 'not-modified' } | { kind: 'failed'; condition: FailedCondition };
 
-const PROCEED: PreconditionOutcome = { kind: 'proceed' };
+/** The outcome without any precondition. */
+export const PROCEED: PreconditionOutcome = { kind: 'proceed' };
 const NOT_MODIFIED: PreconditionOutcome = { kind: 'not-modified' };
 
 /** Whether the request carries any precondition a write can be guarded by. */

@@ -2,6 +2,9 @@ import type { ErrorDescriptor } from './error-descriptor';
 import { reasonPhrase } from './reason-phrases';
 import type { ResolvedStatusOptions } from '../status.options';
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
+
 /** Members of the envelope that extras may not replace. */
 const ENVELOPE_KEYS = new Set(['error', 'message', 'code', 'details', 'requestId', 'docs']);
 /** Members of a problem document that extras may not replace. */
@@ -20,23 +23,18 @@ const PROBLEM_KEYS = new Set([
 export class ErrorBodyBuilder {
   constructor(private readonly options: Pick<ResolvedStatusOptions, 'format' | 'docsUrl'>) {}
 
+  /** `url` (a problem's `instance`) may be a function, called only for the problem format. */
   build(
     descriptor: ErrorDescriptor,
     requestId: string,
-    url: string,
+    url: string | (() => string),
   ): { contentType: string; body: string; object: Record<string, unknown> } {
-    const object =
-      this.options.format === 'problem'
-        ? this.problem(descriptor, requestId, url)
-        : this.envelope(descriptor, requestId);
-    return {
-      contentType:
-        this.options.format === 'problem'
-          ? 'application/problem+json; charset=utf-8'
-          : 'application/json; charset=utf-8',
-      body: JSON.stringify(object),
-      object,
-    };
+    if (this.options.format === 'problem') {
+      const object = this.problem(descriptor, requestId, typeof url === 'string' ? url : url());
+      return { contentType: PROBLEM_TYPE, body: JSON.stringify(object), object };
+    }
+    const object = this.envelope(descriptor, requestId);
+    return { contentType: JSON_TYPE, body: JSON.stringify(object), object };
   }
 
   /** `{ error, message, code, details?, ...extras, requestId, docs? }` */

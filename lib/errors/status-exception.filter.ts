@@ -60,21 +60,10 @@ export class StatusExceptionFilter implements ExceptionFilter {
 
     let descriptor = this.normalizer.normalize(exception);
     if (descriptor.status === 404 && isRouteNotFound(exception, request, adapter)) {
-      const method = String(adapter.getRequestMethod(request));
-      let allowed = this.allowedFor(request, adapter);
-      // The path answers this very method, yet nothing matched (a trailing slash, a constraint):
-      // not a wrong method, a missing resource.
-      if (allowed && method !== 'OPTIONS' && allowed.split(', ').includes(method))
-        allowed = undefined;
-      if (allowed && method === 'OPTIONS') {
-        // RFC 9110 9.3.7: OPTIONS on a known path answers which methods it has.
-        adapter.setHeader(response, this.options.requestIdHeader, requestId);
-        adapter.setHeader(response, 'Allow', allowed);
-        originalReply(adapter)(response, undefined, 204);
-        return undefined;
-      }
-      descriptor = this.routeNotFound(request, adapter, allowed);
-    } else if (
+      this.answerUnmatched(request, response, requestId);
+      return undefined;
+    }
+    if (
       descriptor.status === 404 &&
       adapter.getRequestMethod(request) === 'DELETE' &&
       (request[DELETE_MISSING] ?? this.options.deleteMissing) === 204
@@ -97,35 +86,42 @@ export class StatusExceptionFilter implements ExceptionFilter {
     return undefined;
   }
 
-  /** The `Allow` value of the request's path (OPTIONS included), or undefined for an unknown path. */
-  private allowedFor(request: unknown, adapter: AbstractHttpAdapter): string | undefined {
-    if (!this.options.methodNotAllowed) return undefined;
-    const path = pathOf(String(adapter.getRequestUrl(request)));
-    const methods = this.allowedMethods.forPath(path);
-    return methods.length > 0 ? [...methods, 'OPTIONS'].sort().join(', ') : undefined;
-  }
-
-  private routeNotFound(
-    request: unknown,
-    adapter: AbstractHttpAdapter,
-    allowed: string | undefined,
-  ): ErrorDescriptor {
+  /**
+   * Answers a request no route matched: 405 + `Allow` on a known path asked with another method,
+   * 204 + `Allow` to OPTIONS there (RFC 9110 9.3.7), else 404 `ROUTE_NOT_FOUND`. Called from
+   * `catch` for Nest's own "Cannot GET /x", and straight from the adapter's not-found handler
+   * when this is the app's only exception filter (`routing/unmatched-routes.ts`).
+   */
+  answerUnmatched(request: any, response: any, requestId?: string): void {
+    const adapter = this.adapterHost.httpAdapter;
+    const id =
+      requestId ??
+      assignRequestId(
+        request,
+        this.requestIdKey,
+        this.options.generateRequestId ?? defaultRequestId,
+      );
     const method = String(adapter.getRequestMethod(request));
     const path = pathOf(String(adapter.getRequestUrl(request)));
-    const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
-    if (allowed) {
-      return {
-        status: 405,
-        code: 'METHOD_NOT_ALLOWED',
-        message: `${method} is not allowed on ${shown}. Allowed: ${allowed}.`,
-        headers: { Allow: allowed },
-      };
+    let allowed = this.allowedFor(path);
+    // The path answers this very method, yet nothing matched (a trailing slash, a constraint):
+    // not a wrong method, a missing resource.
+    if (allowed && method !== 'OPTIONS' && allowed.split(', ').includes(method))
+      allowed = undefined;
+    if (allowed && method === 'OPTIONS') {
+      adapter.setHeader(response, this.options.requestIdHeader, id);
+      adapter.setHeader(response, 'Allow', allowed);
+      originalReply(adapter)(response, undefined, 204);
+      return;
     }
-    return {
-      status: 404,
-      code: 'ROUTE_NOT_FOUND',
-      message: `No route matches ${method} ${shown}.`,
-    };
+    this.write(adapter, request, response, routeNotFound(method, path, allowed), id, path);
+  }
+
+  /** The `Allow` value of a path (OPTIONS included), or undefined for an unknown path. */
+  private allowedFor(path: string): string | undefined {
+    if (!this.options.methodNotAllowed) return undefined;
+    const methods = this.allowedMethods.forPath(path);
+    return methods.length > 0 ? [...methods, 'OPTIONS'].sort().join(', ') : undefined;
   }
 
   private write(
@@ -134,16 +130,15 @@ export class StatusExceptionFilter implements ExceptionFilter {
     response: any,
     descriptor: ErrorDescriptor,
     requestId: string,
+    path?: string,
   ): void {
     if (adapter.isHeadersSent(response)) {
       // Too late for a status: end what was started rather than hang the client.
       adapter.end(response);
       return;
     }
-    const { contentType, body } = this.bodies.build(
-      descriptor,
-      requestId,
-      pathOf(String(adapter.getRequestUrl(request))),
+    const { contentType, body } = this.bodies.build(descriptor, requestId, () =>
+      path === undefined ? pathOf(String(adapter.getRequestUrl(request))) : path,
     );
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
     if (descriptor.headers) {
@@ -155,6 +150,20 @@ export class StatusExceptionFilter implements ExceptionFilter {
     if (phrase !== undefined) (response.raw ?? response).statusMessage = phrase;
     originalReply(adapter)(response, body, descriptor.status);
   }
+}
+
+/** 405 + `Allow` when the path has other methods, else 404 `ROUTE_NOT_FOUND`. */
+function routeNotFound(method: string, path: string, allowed: string | undefined): ErrorDescriptor {
+  const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path;
+  if (allowed) {
+    return {
+      status: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      message: `${method} is not allowed on ${shown}. Allowed: ${allowed}.`,
+      headers: { Allow: allowed },
+    };
+  }
+  return { status: 404, code: 'ROUTE_NOT_FOUND', message: `No route matches ${method} ${shown}.` };
 }
 
 /** `, error="invalid_token", error_description="..."` (RFC 9110 11.2 auth-params). */

@@ -1,9 +1,9 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { NotFoundError, PreconditionFailedError } from '../errors/domain-errors';
 import { assignRequestId, defaultRequestId } from '../errors/request-id';
-import { type EtagHash, hashBody, isStreamLike } from '../conditional/body-hash';
+import { type EtagHash, hashBody, isPlainData, isStreamLike } from '../conditional/body-hash';
 import { formatEntityTag } from '../conditional/entity-tags';
-import { evaluatePreconditions } from '../conditional/precondition-evaluator';
+import { evaluatePreconditions, PROCEED } from '../conditional/precondition-evaluator';
 import { originForm } from '../routing/request-target';
 import type { ResolvedStatusOptions } from '../status.options';
 import { CreatedResult } from './created-result';
@@ -52,7 +52,7 @@ export function installReplyShaper(
     adapter.setHeader(response, idHeader, assignRequestId(request, idKey, generate));
     // Nest set the route's status (`@HttpCode` or the method's default) before the handler ran.
     const status: number = statusCode ?? response.statusCode;
-    if (!(status >= 200 && status <= 204) || isStream(body)) {
+    if (!(status >= 200 && status <= 204) || (!isPlainData(body) && isStream(body))) {
       return original(response, body, statusCode);
     }
     const method: string = request.method;
@@ -114,9 +114,15 @@ function tagged(
 ) {
   const hashed = hashBody(body, algorithm);
   if (!hashed) return original(response, body, 200);
-  const validators = { exists: true, etag: hashed.tag };
   adapter.setHeader(response, 'ETag', formatEntityTag(hashed.tag));
-  const outcome = evaluatePreconditions(request.headers, request.method, validators);
+  const headers = request.headers;
+  const outcome =
+    headers['if-none-match'] === undefined &&
+    headers['if-match'] === undefined &&
+    headers['if-modified-since'] === undefined &&
+    headers['if-unmodified-since'] === undefined
+      ? PROCEED
+      : evaluatePreconditions(headers, request.method, { exists: true, etag: hashed.tag });
   if (outcome.kind === 'not-modified') return original(response, undefined, 304);
   if (outcome.kind === 'failed') {
     throw new PreconditionFailedError('Resource was modified.', {

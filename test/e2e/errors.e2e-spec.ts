@@ -1,5 +1,7 @@
+import { ArgumentsHost, Catch, ExceptionFilter, NotFoundException } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import request from 'supertest';
-import { StatusModule, StatusModuleOptions } from '../../lib';
+import { StatusExceptionFilter, StatusModule, StatusModuleOptions } from '../../lib';
 import { ADAPTERS, REQUEST_ID, RunningApp, shapeOf, startApp } from '../support/http-app';
 import { EntityNotFoundError, ThingsController } from './fixtures/errors.fixture';
 
@@ -430,5 +432,82 @@ describe.each(ADAPTERS)('problem details on %s', (_name, makeAdapter) => {
       detail: expect.any(String),
       instance: path,
     });
+  });
+});
+
+/** A user's own filter for Nest's NotFoundException: it must still see unknown routes. */
+@Catch(NotFoundException)
+class TeapotOnMissing implements ExceptionFilter {
+  catch(_exception: NotFoundException, host: ArgumentsHost) {
+    const adapter = host.switchToHttp();
+    const response = adapter.getResponse();
+    const body = JSON.stringify({ teapot: true });
+    if (typeof response.code === 'function') response.code(418).type('application/json').send(body);
+    else response.status(418).type('application/json').send(body);
+  }
+}
+
+describe.each(ADAPTERS)('unknown routes and the exception filters on %s', (_name, makeAdapter) => {
+  let running: RunningApp | undefined;
+  afterEach(() => running?.close());
+
+  it('answers them without Nest throwing (and us catching) a NotFoundException when our filter is alone', async () => {
+    const caught = jest.spyOn(StatusExceptionFilter.prototype, 'catch');
+    try {
+      running = await startApp(appWith(), makeAdapter);
+      const http = request(running.url);
+      const missing = await http.get('/nope?x=1');
+      expect(missing.status).toBe(404);
+      expect(missing.body).toEqual({
+        error: 'Not Found',
+        message: 'No route matches GET /nope.',
+        code: 'ROUTE_NOT_FOUND',
+        requestId: expect.stringMatching(REQUEST_ID),
+      });
+      expect(missing.headers['x-request-id']).toBe(missing.body.requestId);
+      const wrongMethod = await http.patch('/things/1').send({});
+      expect(wrongMethod.status).toBe(405);
+      expect(wrongMethod.headers.allow).toBe('DELETE, GET, HEAD, OPTIONS, PUT');
+      expect(wrongMethod.body.code).toBe('METHOD_NOT_ALLOWED');
+      const options = await http.options('/things/1');
+      expect(options.status).toBe(204);
+      expect(options.headers.allow).toBe('DELETE, GET, HEAD, OPTIONS, PUT');
+      expect(caught).not.toHaveBeenCalled();
+    } finally {
+      caught.mockRestore();
+    }
+  });
+
+  it("leaves them to Nest's NotFoundException when the app has a global filter of its own", async () => {
+    running = await startApp(appWith(), makeAdapter, (app) => {
+      app.useGlobalFilters(new TeapotOnMissing());
+    });
+    const http = request(running.url);
+    const res = await http.get('/nope');
+    expect(res.status).toBe(418);
+    expect(res.body).toEqual({ teapot: true });
+    // Everything else still reaches ours.
+    const thrown = await http.get('/things/missing');
+    expect(thrown.status).toBe(404);
+    expect(thrown.body.code).toBe('THING_NOT_FOUND');
+  });
+
+  it('goes through the filters when another APP_FILTER is registered (Nest picks which one answers)', async () => {
+    const caught = jest.spyOn(StatusExceptionFilter.prototype, 'catch');
+    try {
+      const metadata = appWith();
+      running = await startApp(
+        { ...metadata, providers: [{ provide: APP_FILTER, useClass: TeapotOnMissing }] },
+        makeAdapter,
+      );
+      const res = await request(running.url).get('/nope');
+      // Both are app-wide and ours catches everything: Nest asks the first it finds, ours.
+      expect(res.status).toBe(404);
+      expect(res.body.code).toBe('ROUTE_NOT_FOUND');
+      expect(caught).toHaveBeenCalledTimes(1);
+      expect(caught.mock.calls[0][0]).toBeInstanceOf(NotFoundException);
+    } finally {
+      caught.mockRestore();
+    }
   });
 });

@@ -1,0 +1,48 @@
+import type { AbstractHttpAdapter, ApplicationConfig } from '@nestjs/core';
+import { StatusExceptionFilter } from '../errors/status-exception.filter';
+
+type NotFoundHandler = (request: any, response: any, next?: (error?: unknown) => void) => unknown;
+
+const INSTALLED = Symbol('nestjs-status.unmatchedRoutes');
+
+/**
+ * Answers requests that match no route (404, or 405 / OPTIONS with `Allow`) straight from the
+ * adapter's not-found handler, without the `NotFoundException` Nest throws there only for its
+ * exception filters to catch. Creating that exception (its stack trace) and routing it through
+ * the filters is most of the cost of a 404; answering directly makes ours cheaper than Nest's own.
+ *
+ * Only while the app's global exception filters are ours alone: a filter of the user's (APP_FILTER
+ * or `useGlobalFilters`, request-scoped or not) may want to see that exception, so then Nest's
+ * handler stays, and `StatusExceptionFilter.catch` gives the same answer. Decided when Nest
+ * registers the handler (`init`), once the global filters are known.
+ */
+export function answerUnmatchedRoutes(
+  adapter: AbstractHttpAdapter,
+  config: ApplicationConfig,
+  filter: StatusExceptionFilter,
+): void {
+  const holder = adapter as unknown as Record<symbol, boolean> & {
+    setNotFoundHandler?: (handler: NotFoundHandler, ...rest: unknown[]) => unknown;
+  };
+  const register = holder.setNotFoundHandler?.bind(adapter);
+  if (!register || holder[INSTALLED]) return;
+  holder[INSTALLED] = true;
+  holder.setNotFoundHandler = (nestHandler: NotFoundHandler, ...rest: unknown[]) => {
+    const onlyOurs =
+      config.getGlobalRequestFilters().length === 0 &&
+      config.getGlobalFilters().every((f) => f instanceof StatusExceptionFilter);
+    if (!onlyOurs) return register(nestHandler, ...rest);
+    return register(
+      (request: any, response: any, next?: (error?: unknown) => void) => {
+        try {
+          filter.answerUnmatched(request, response);
+        } catch {
+          // Whatever went wrong here, Nest's handler and the filters still answer.
+          return nestHandler(request, response, next);
+        }
+        return undefined;
+      },
+      ...rest,
+    );
+  };
+}
