@@ -59,8 +59,9 @@ function config(): Config {
   }
   const full = !quick && !ids && adapters.length === 2;
   return {
-    duration: Number(values.duration ?? (quick ? 1 : 3)),
-    rounds: Number(values.rounds ?? (quick ? 1 : 3)),
+    duration: Number(values.duration ?? (quick ? 1 : 2)),
+    // Five short rounds rather than three long ones: the median of five shrugs off one noisy round.
+    rounds: Number(values.rounds ?? (quick ? 1 : 5)),
     warmup: Number(values.warmup ?? (quick ? 0.5 : 1)),
     connections: Number(values.connections),
     adapters,

@@ -131,7 +131,7 @@ export function renderResults(rows: Row[], info: RunInfo): string {
       '`APP_GUARD`, ours through `StatusModule.forRoot({ rateLimit })`. The app is `bench/api/`.',
     "- CPU µs/req is the server's own CPU time (user + system) per response: on a 2-core machine the " +
       'load generator takes a core, so it is the steadier figure. Budgets and where the time goes: ' +
-      'docs/performance.md.',
+      "the README's Performance section.",
     ...new Set(notes),
   );
   return lines.join('\n') + '\n';

@@ -1,3 +1,5 @@
+import { peekState, stateOf } from '../request-state';
+
 /** What the auth guard learnt about a request, kept on the request for the exception filter. */
 export interface AuthState {
   /** The caller, or `null` for an anonymous one. */
@@ -9,14 +11,12 @@ export interface AuthState {
 /** Builds the error a hidden route answers with; it should be what the route throws when the resource is missing. */
 export type NotFoundFactory = (request: any) => unknown;
 
-const AUTH_STATE = Symbol('nestjs-status.auth');
-
 /** Records the guard's verdict on the request (Express `req` or Fastify `request`). */
 export function recordAuthState(request: object, state: AuthState): void {
-  (request as Record<symbol, AuthState>)[AUTH_STATE] = state;
+  stateOf(request).auth = state;
 }
 
 /** The guard's verdict on a request, when the guard ran for it. */
 export function authStateOf(request: object): AuthState | undefined {
-  return (request as Record<symbol, AuthState | undefined>)[AUTH_STATE];
+  return peekState(request)?.auth;
 }

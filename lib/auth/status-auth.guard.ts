@@ -13,12 +13,11 @@ import {
 } from './access.decorators';
 import type { AuthOptions } from './auth.options';
 import { NotFoundFactory, recordAuthState } from './auth-state';
+import { stateOf } from '../request-state';
 import { AuthenticatorRunner } from './authenticator-runner';
 import { hasCredentials } from './bearer-token';
 import { ReadsIdentity } from './current-user.decorator';
 import { HideForbiddenMetadata } from './hide-forbidden.decorator';
-
-const GUARD_RAN = Symbol('nestjs-status.authGuardRan');
 
 /**
  * What the guard decided once for a handler. `none`: the route knows nothing of auth;
@@ -62,9 +61,9 @@ export class StatusAuthGuard implements CanActivate {
     const plan = this.planFor(context);
     // App-wide and on the route too (forRootAsync, or a decorator on an app with an
     // authenticator): decide once per request.
-    const seen = context.switchToHttp().getRequest();
-    if (seen[GUARD_RAN]) return true;
-    seen[GUARD_RAN] = true;
+    const seen = stateOf(context.switchToHttp().getRequest());
+    if (seen.authGuardRan) return true;
+    seen.authGuardRan = true;
     // Nothing is recorded: a 403 someone else throws here then stays a 403 when credentials came
     // along, as on a route the guard never saw (the caller is unknown, not known to be anonymous).
     if (plan.access === 'public-anonymous') return true;

@@ -16,7 +16,7 @@ import {
   PreconditionRequiredError,
 } from '../errors/domain-errors';
 import { CreatedResult } from '../responses/created-result';
-import { CONDITIONAL_APPLIED, NO_AUTO_ETAG } from '../responses/reply-flags';
+import { stateOf } from '../request-state';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
 import { hashBody } from './body-hash';
@@ -91,9 +91,10 @@ export class ConditionalInterceptor implements NestInterceptor {
     if (!plan.succeeds) return next.handle();
     const http = context.switchToHttp();
     const request = http.getRequest();
-    if (request[CONDITIONAL_APPLIED]) return next.handle();
-    request[CONDITIONAL_APPLIED] = true;
-    if (!plan.hash && !plan.version) request[NO_AUTO_ETAG] = true;
+    const state = stateOf(request);
+    if (state.conditionalApplied) return next.handle();
+    state.conditionalApplied = true;
+    if (!plan.hash && !plan.version) state.noAutoEtag = true;
     const response = http.getResponse();
     const method = String(request.method).toUpperCase();
 

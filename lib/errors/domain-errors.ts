@@ -50,7 +50,7 @@ export abstract class DomainError extends Error {
   ) {
     // A domain error is an expected outcome, not a bug: its stack is never sent, and never logged
     // (only 5xx are, and a wrapped `cause` keeps its own). Collecting one costs V8 2-5 µs, the
-    // largest part of what a 429 costs beyond bare Nest (bench/: docs/performance.md).
+    // largest part of what a 429 costs beyond bare Nest (README, Performance).
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {

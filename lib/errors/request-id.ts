@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-
-/** Where the request id is kept on the request object (Express `req` or Fastify `request`). */
-const REQUEST_ID = Symbol('nestjs-status.requestId');
+import { peekState, stateOf } from '../request-state';
 
 /** Letters, digits and `._:-`, 1 to 128 of them: anything else is replaced, never echoed. */
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -18,7 +16,7 @@ export function defaultRequestId(): string {
 
 /** The request id of a request, when one was assigned. */
 export function getRequestId(request: object): string | undefined {
-  return (request as Record<symbol, string | undefined>)[REQUEST_ID];
+  return peekState(request)?.requestId;
 }
 
 /**
@@ -30,10 +28,10 @@ export function assignRequestId(
   headerKey: string,
   generate: () => string = defaultRequestId,
 ): string {
-  const known = (request as Record<symbol, string | undefined>)[REQUEST_ID];
-  if (known !== undefined) return known;
+  const state = stateOf(request);
+  if (state.requestId !== undefined) return state.requestId;
   const incoming = request.headers?.[headerKey];
   const id = typeof incoming === 'string' && WELL_FORMED.test(incoming) ? incoming : generate();
-  (request as Record<symbol, string>)[REQUEST_ID] = id;
+  state.requestId = id;
   return id;
 }

@@ -11,7 +11,7 @@ import { ErrorNormalizer } from './error-normalizer';
 import { assignRequestId, defaultRequestId } from './request-id';
 import { rfcPhraseOverride } from './reason-phrases';
 import { originalReply } from '../responses/reply-shaper';
-import { DELETE_MISSING } from '../responses/reply-flags';
+import { peekState } from '../request-state';
 import { pathOf } from '../routing/request-target';
 
 /**
@@ -66,7 +66,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
     if (
       descriptor.status === 404 &&
       adapter.getRequestMethod(request) === 'DELETE' &&
-      (request[DELETE_MISSING] ?? this.options.deleteMissing) === 204
+      (peekState(request)?.deleteMissing ?? this.options.deleteMissing) === 204
     ) {
       // The idempotent style: deleting what is not there is done already.
       adapter.setHeader(response, this.options.requestIdHeader, requestId);

@@ -8,15 +8,14 @@ import {
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import { TooManyRequestsError } from '../errors/domain-errors';
+import { stateOf } from '../request-state';
 import { RateLimitHeaderFormat, rateLimitHeaders, retryAfterSeconds } from './rate-limit-headers';
 import type { ThrottleOutcome } from './rate-limit-headers';
 
-const OUTCOMES = Symbol('nestjs-status.throttleOutcomes');
-
-/** The counts of this request so far, kept on the request (the guard is shared by all requests). */
+/** The counts of this request so far, kept with the request (the guard is shared by all requests). */
 function outcomesOf(request: object): ThrottleOutcome[] {
-  const holder = request as { [OUTCOMES]?: ThrottleOutcome[] };
-  return (holder[OUTCOMES] ??= []);
+  const state = stateOf(request);
+  return (state.throttle ??= []);
 }
 
 /**

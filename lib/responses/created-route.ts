@@ -1,6 +1,7 @@
 import { Req } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { isObservable, tap } from 'rxjs';
+import { stateOf } from '../request-state';
 import type { SuccessRule } from './success-rules';
 
 /** What a `@Created` route's handler produced, kept on the request for the reply shaper. */
@@ -8,13 +9,6 @@ export interface Creation {
   rule: NonNullable<SuccessRule['created']>;
   /** The handler's own result, before any interceptor transformed it. */
   entity: unknown;
-}
-
-const CREATION = Symbol('nestjs-status.creation');
-
-/** The creation recorded for a request, when its route is `@Created` and its handler returned. */
-export function creationOf(request: object): Creation | undefined {
-  return (request as Record<symbol, Creation | undefined>)[CREATION];
 }
 
 /**
@@ -39,13 +33,13 @@ export function recordCreation(
   Req()(target, key, index);
 
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    const request = args[index] as Record<symbol, Creation> | undefined;
+    const request = args[index] as object | null | undefined;
     // Called by other code than Nest's router (another method of the class): nothing to keep.
     if (request === null || typeof request !== 'object') return original.apply(this, args);
     args.length = index;
     const result = original.apply(this, args);
     const keep = (entity: unknown) => {
-      request[CREATION] = { rule, entity };
+      stateOf(request).creation = { rule, entity };
     };
     if (isObservable(result)) return result.pipe(tap(keep));
     if (isThenable(result)) {

@@ -7,9 +7,9 @@ import { evaluatePreconditions, PROCEED } from '../conditional/precondition-eval
 import { originForm } from '../routing/request-target';
 import type { ResolvedStatusOptions } from '../status.options';
 import { CreatedResult } from './created-result';
-import { type Creation, creationOf } from './created-route';
+import type { Creation } from './created-route';
+import { stateOf } from '../request-state';
 import { buildLocation } from './location';
-import { NO_AUTO_ETAG } from './reply-flags';
 
 type Reply = (response: any, body?: unknown, statusCode?: number) => unknown;
 
@@ -56,7 +56,8 @@ export function installReplyShaper(
       return original(response, body, statusCode);
     }
     const method: string = request.method;
-    const creation = creationOf(request);
+    const state = stateOf(request);
+    const creation = state.creation;
     if (body instanceof CreatedResult) {
       const location =
         body.location ?? locationOf(adapter, options, creation?.rule, body.entity, request, method);
@@ -80,7 +81,7 @@ export function installReplyShaper(
       hashing &&
       status === 200 &&
       (method === 'GET' || method === 'HEAD') &&
-      request[NO_AUTO_ETAG] !== true &&
+      !state.noAutoEtag &&
       adapter.getHeader(response, 'ETag') === undefined
     ) {
       return tagged(adapter, original, request, response, body, options.etagHash);

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
-import { DELETE_MISSING } from './reply-flags';
+import { stateOf } from '../request-state';
 import { SuccessRule, SuccessRuleMetadata } from './success-rules';
 
 /**
@@ -23,7 +23,7 @@ export class StatusInterceptor implements NestInterceptor {
     if (!this.options.interceptor || context.getType() !== 'http') return next.handle();
     const rule = this.ruleFor(context);
     if (rule.deleteMissing !== undefined) {
-      context.switchToHttp().getRequest()[DELETE_MISSING] = rule.deleteMissing;
+      stateOf(context.switchToHttp().getRequest()).deleteMissing = rule.deleteMissing;
     }
     return next.handle();
   }
