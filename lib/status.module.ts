@@ -57,8 +57,8 @@ function providers(parts: Part[]): Provider[] {
 }
 
 /**
- * Import once, in the root module: registers the exception filter, the validation pipe, the
- * response interceptor and the guards (rate limit, then auth) app-wide (so a
+ * Import once, in the root module: registers the exception filter, the validation pipe and the
+ * guards (rate limit, then auth) app-wide, and shapes successes at the adapter's `reply` (so a
  * `Test.createTestingModule` app behaves like `main.ts`).
  *
  * @example

@@ -53,7 +53,10 @@ export class StatusModuleOptions {
   validation?: boolean = true;
   /** Deepest nesting a JSON body may have; deeper is 400 `BODY_TOO_DEEP`. */
   maxBodyDepth?: number = 32;
-  /** Register the response interceptor (`APP_INTERCEPTOR`): request id, success statuses. */
+  /**
+   * Shape successes where Nest hands them to the adapter (`httpAdapter.reply`): request id, 204 for
+   * an empty result, 404 for a `null` GET, `created()` and `@Created` with `Location`, the ETag.
+   */
   interceptor?: boolean = true;
   /**
    * What a DELETE of a resource that does not exist answers app-wide: `404` (default) or `204`
@@ -65,7 +68,7 @@ export class StatusModuleOptions {
   /** Answer a known path with the wrong method as 405 with `Allow` (instead of 404). */
   methodNotAllowed?: boolean = true;
   /**
-   * Register the conditional-request interceptor (`APP_INTERCEPTOR`): strong `ETag`s, 304 on
+   * Conditional requests: strong `ETag`s (hashed by the reply shaper, or from `@ETag`), 304 on
    * `If-None-Match` / `If-Modified-Since`, `If-Match` locking on `@CurrentVersion()` routes.
    * Also turns Express's own weak ETag off.
    */

@@ -13,7 +13,7 @@ export function created<T>(entity: T, location?: string): CreatedResult<T> {
   return new CreatedResult(entity, location);
 }
 
-/** The result of `created()`; the response interceptor unwraps it. */
+/** The result of `created()`; the reply shaper unwraps it. */
 export class CreatedResult<T = unknown> {
   constructor(
     /** The new resource, sent as the body. */

@@ -115,10 +115,17 @@ function tagged(
 ) {
   const hashed = hashBody(body, algorithm);
   if (!hashed) return original(response, body, 200);
-  adapter.setHeader(response, 'ETag', formatEntityTag(hashed.tag));
+  const etag = formatEntityTag(hashed.tag);
+  adapter.setHeader(response, 'ETag', etag);
   const headers = request.headers;
+  const ifNoneMatch = headers['if-none-match'];
+  // A hashed tag has no date, so only If-Match could stand before If-None-Match (RFC 9110 13.2.2):
+  // without it, a cache sending back the very tag gets its 304 without any parsing.
+  if (ifNoneMatch === etag && headers['if-match'] === undefined) {
+    return original(response, undefined, 304);
+  }
   const outcome =
-    headers['if-none-match'] === undefined &&
+    ifNoneMatch === undefined &&
     headers['if-match'] === undefined &&
     headers['if-modified-since'] === undefined &&
     headers['if-unmodified-since'] === undefined

@@ -244,6 +244,19 @@ describe.each(ADAPTERS)('conditional requests on %s', (_name, makeAdapter) => {
       expect(b.headers.etag).not.toBe(a.headers.etag);
     });
 
+    it('lets a failing If-Match win over a matching If-None-Match on a hashed GET (RFC 9110 13.2.2)', async () => {
+      const tag = (await http.get('/hashed/item')).headers.etag;
+      const res = await http
+        .get('/hashed/item')
+        .set('If-Match', '"someone-else"')
+        .set('If-None-Match', tag);
+      expect(res.status).toBe(412);
+      expect(res.body.code).toBe('PRECONDITION_FAILED');
+      const both = await http.get('/hashed/item').set('If-Match', tag).set('If-None-Match', tag);
+      expect(both.status).toBe(304);
+      expect(both.headers.etag).toBe(tag);
+    });
+
     it('leaves no ETag at all on a route that switched it off (no framework weak ETag either)', async () => {
       const res = await http.get('/hashed/off');
       expect(res.status).toBe(200);

@@ -206,6 +206,12 @@ describe.each(ADAPTERS)('absoluteLocations app-wide on %s', (_name, makeAdapter)
     expect(res.headers.location).toBe(`${running.url}/api/notes/n7`);
   });
 
+  it('leaves the Location of a route that says absolute: false relative', async () => {
+    const res = await request(running.url).post('/api/notes/relative').send({ title: 'a' });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/api/notes/${res.body.id}`);
+  });
+
   it('makes a filled template absolute as well', async () => {
     const res = await request(running.url).post('/api/notes/templated').send({ title: 'a' });
     expect(res.status).toBe(201);
