@@ -109,6 +109,10 @@ export class StatusExceptionFilter implements ExceptionFilter {
     if (allowed && method !== 'OPTIONS' && allowed.split(', ').includes(method))
       allowed = undefined;
     if (allowed && method === 'OPTIONS') {
+      if (adapter.isHeadersSent(response)) {
+        adapter.end(response);
+        return;
+      }
       adapter.setHeader(response, this.options.requestIdHeader, id);
       adapter.setHeader(response, 'Allow', allowed);
       originalReply(adapter)(response, undefined, 204);

@@ -1,3 +1,4 @@
+import { IncomingMessage } from 'node:http';
 import { Req } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { isObservable, tap } from 'rxjs';
@@ -28,15 +29,20 @@ export function recordCreation(
   const original = descriptor.value as (...args: unknown[]) => unknown;
   const params: Record<string, { index: number }> =
     Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key) ?? {};
-  let index = original.length;
-  for (const param of Object.values(params)) index = Math.max(index, param.index + 1);
+  // What Nest passes without us: up to the last decorated parameter.
+  let passed = 0;
+  for (const param of Object.values(params)) passed = Math.max(passed, param.index + 1);
+  // Ours goes after every declared parameter (default and rest ones are not in `length`).
+  const declared: unknown[] = Reflect.getMetadata('design:paramtypes', target, key) ?? [];
+  const index = Math.max(passed, original.length, declared.length);
   Req()(target, key, index);
 
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
-    const request = args[index] as object | null | undefined;
-    // Called by other code than Nest's router (another method of the class): nothing to keep.
-    if (request === null || typeof request !== 'object') return original.apply(this, args);
-    args.length = index;
+    const request = args[index];
+    // Called by other code than Nest's router (another method of the class): nothing to keep,
+    // and the caller's arguments go through as they are.
+    if (!isRequest(request)) return original.apply(this, args);
+    args.length = passed;
     const result = original.apply(this, args);
     const keep = (entity: unknown) => {
       stateOf(request).creation = { rule, entity };
@@ -44,6 +50,8 @@ export function recordCreation(
     if (isObservable(result)) return result.pipe(tap(keep));
     if (isThenable(result)) {
       return result.then((entity) => {
+        // Nest also reads an Observable a promise resolves to (a microservice client's answer).
+        if (isObservable(entity)) return entity.pipe(tap(keep));
         keep(entity);
         return entity;
       });
@@ -56,7 +64,18 @@ export function recordCreation(
     Reflect.defineMetadata(metadataKey, Reflect.getOwnMetadata(metadataKey, original), wrapper);
   }
   Object.defineProperty(wrapper, 'name', { value: original.name });
+  Object.defineProperty(wrapper, 'length', { value: original.length });
   descriptor.value = wrapper;
+}
+
+/** Express's `req` (a Node `IncomingMessage`) or Fastify's `request` (which holds one as `raw`). */
+function isRequest(value: unknown): value is object {
+  return (
+    value instanceof IncomingMessage ||
+    (typeof value === 'object' &&
+      value !== null &&
+      (value as { raw?: unknown }).raw instanceof IncomingMessage)
+  );
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -30,14 +30,16 @@ export function answerUnmatchedRoutes(
   holder.setNotFoundHandler = (nestHandler: NotFoundHandler, ...rest: unknown[]) => {
     const onlyOurs =
       config.getGlobalRequestFilters().length === 0 &&
-      config.getGlobalFilters().every((f) => f instanceof StatusExceptionFilter);
+      // Ours exactly: a subclass of the user's may do more in its own `catch` (report to Sentry).
+      config.getGlobalFilters().every((f) => f?.constructor === StatusExceptionFilter);
     if (!onlyOurs) return register(nestHandler, ...rest);
     return register(
       (request: any, response: any, next?: (error?: unknown) => void) => {
         try {
           filter.answerUnmatched(request, response);
         } catch {
-          // Whatever went wrong here, Nest's handler and the filters still answer.
+          // Whatever went wrong here, Nest's handler and the filters still answer (once).
+          if (adapter.isHeadersSent(response)) return undefined;
           return nestHandler(request, response, next);
         }
         return undefined;

@@ -447,6 +447,16 @@ class TeapotOnMissing implements ExceptionFilter {
   }
 }
 
+/** A user's subclass of ours that reports the 404s it catches (to Sentry, say), then answers as ours. */
+const reported: unknown[] = [];
+@Catch(NotFoundException)
+class ReportingFilter extends StatusExceptionFilter {
+  override catch(exception: unknown, host: ArgumentsHost) {
+    reported.push(exception);
+    return super.catch(exception, host);
+  }
+}
+
 describe.each(ADAPTERS)('unknown routes and the exception filters on %s', (_name, makeAdapter) => {
   let running: RunningApp | undefined;
   afterEach(() => running?.close());
@@ -490,6 +500,19 @@ describe.each(ADAPTERS)('unknown routes and the exception filters on %s', (_name
     const thrown = await http.get('/things/missing');
     expect(thrown.status).toBe(404);
     expect(thrown.body.code).toBe('THING_NOT_FOUND');
+  });
+
+  it('still goes through a subclass of ours, so its own catch sees unknown routes', async () => {
+    reported.length = 0;
+    const metadata = appWith();
+    running = await startApp({ ...metadata, providers: [ReportingFilter] }, makeAdapter, (app) => {
+      app.useGlobalFilters(app.get(ReportingFilter));
+    });
+    const res = await request(running.url).get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('ROUTE_NOT_FOUND');
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toBeInstanceOf(NotFoundException);
   });
 
   it('goes through the filters when another APP_FILTER is registered (Nest picks which one answers)', async () => {

@@ -180,6 +180,28 @@ describe.each(ADAPTERS)('@Created without an interceptor on %s', (_name, makeAda
     expect(res.body.code).toBe('NOT_FOUND');
   });
 
+  it('gives the Location of what an Observable a promise resolved to emitted', async () => {
+    const res = await http.post('/api/made/from-client').send({ title: 'f' });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ id: expect.stringMatching(/^c\d+$/), title: 'f' });
+    expect(res.headers.location).toBe(`/api/made/from-client/${res.body.id}`);
+  });
+
+  it("leaves a handler's own default parameters alone, and a direct call's arguments too", async () => {
+    const routed = await http.post('/api/made/options').send({ title: 'g' });
+    expect(routed.status).toBe(201);
+    expect(routed.body).toEqual({ id: expect.stringMatching(/^t\d+$/), tag: 'route', title: 'g' });
+    expect(routed.headers.location).toBe(`/api/made/options/${routed.body.id}`);
+    const direct = await http.post('/api/made/options-by-hand').send({ title: 'h' });
+    expect(direct.status).toBe(201);
+    expect(direct.body).toEqual({
+      id: expect.stringMatching(/^t\d+$/),
+      tag: 'by-hand',
+      title: 'h',
+    });
+    expect(direct.headers.location).toBe(`/api/made/options-by-hand/${direct.body.id}`);
+  });
+
   it('lets a @Created method call another one (the inner call keeps nothing)', async () => {
     const res = await http.post('/api/made/by-hand').send({ title: 'e' });
     expect(res.status).toBe(201);
