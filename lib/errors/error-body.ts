@@ -23,14 +23,13 @@ const PROBLEM_KEYS = new Set([
 export class ErrorBodyBuilder {
   constructor(private readonly options: Pick<ResolvedStatusOptions, 'format' | 'docsUrl'>) {}
 
-  /** `url` (a problem's `instance`) may be a function, called only for the problem format. */
   build(
     descriptor: ErrorDescriptor,
     requestId: string,
-    url: string | (() => string),
+    url: string,
   ): { contentType: string; body: string; object: Record<string, unknown> } {
     if (this.options.format === 'problem') {
-      const object = this.problem(descriptor, requestId, typeof url === 'string' ? url : url());
+      const object = this.problem(descriptor, requestId, url);
       return { contentType: PROBLEM_TYPE, body: JSON.stringify(object), object };
     }
     const object = this.envelope(descriptor, requestId);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { peekState, stateOf } from '../request-state';
+import { peekState, type RequestState, stateOf } from '../request-state';
 
 /** Letters, digits and `._:-`, 1 to 128 of them: anything else is replaced, never echoed. */
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -27,8 +27,8 @@ export function assignRequestId(
   request: { headers?: Record<string, string | string[] | undefined> },
   headerKey: string,
   generate: () => string = defaultRequestId,
+  state: RequestState = stateOf(request),
 ): string {
-  const state = stateOf(request);
   if (state.requestId !== undefined) return state.requestId;
   const incoming = request.headers?.[headerKey];
   const id = typeof incoming === 'string' && WELL_FORMED.test(incoming) ? incoming : generate();

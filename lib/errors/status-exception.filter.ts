@@ -141,8 +141,10 @@ export class StatusExceptionFilter implements ExceptionFilter {
       adapter.end(response);
       return;
     }
-    const { contentType, body } = this.bodies.build(descriptor, requestId, () =>
-      path === undefined ? pathOf(String(adapter.getRequestUrl(request))) : path,
+    const { contentType, body } = this.bodies.build(
+      descriptor,
+      requestId,
+      path ?? pathOf(String(adapter.getRequestUrl(request))),
     );
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
     if (descriptor.headers) {

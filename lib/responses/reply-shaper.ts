@@ -49,14 +49,14 @@ export function installReplyShaper(
   adapter.reply = (response: any, body?: unknown, statusCode?: number) => {
     const request = express ? response.req : response.request;
     if (request === undefined) return original(response, body, statusCode);
-    adapter.setHeader(response, idHeader, assignRequestId(request, idKey, generate));
+    const state = stateOf(request);
+    adapter.setHeader(response, idHeader, assignRequestId(request, idKey, generate, state));
     // Nest set the route's status (`@HttpCode` or the method's default) before the handler ran.
     const status: number = statusCode ?? response.statusCode;
     if (!(status >= 200 && status <= 204) || (!isPlainData(body) && isStream(body))) {
       return original(response, body, statusCode);
     }
     const method: string = request.method;
-    const state = stateOf(request);
     const creation = state.creation;
     if (body instanceof CreatedResult) {
       const location =
