@@ -13,6 +13,7 @@ import { rfcPhraseOverride } from './reason-phrases';
 import { originalReply } from '../responses/reply-shaper';
 import { peekState } from '../request-state';
 import { pathOf } from '../routing/request-target';
+import { keepsConnection } from '../validation/fastify-json-body';
 
 /**
  * The one exception filter: every failure of an HTTP request leaves through here, in one shape
@@ -82,6 +83,9 @@ export class StatusExceptionFilter implements ExceptionFilter {
       };
     }
     this.normalizer.log(exception, descriptor, requestId);
+    // Fastify asked to close the connection after a parser error; a JSON body that failed to
+    // parse was read to its end, so the client may go on using it, as on Express.
+    if (keepsConnection(exception)) response.removeHeader?.('connection');
     this.write(adapter, request, response, descriptor, requestId);
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, NotFoundException } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { Agent, request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { StatusExceptionFilter, StatusModule, StatusModuleOptions } from '../../lib';
 import { ADAPTERS, REQUEST_ID, RunningApp, shapeOf, startApp } from '../support/http-app';
@@ -50,6 +51,26 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
     });
     expect(res.headers['x-request-id']).toBe(res.body.requestId);
     expect(res.text).not.toContain('email');
+  });
+
+  it('keeps the connection open after a JSON body that failed to parse', async () => {
+    // Fastify closes it after any parser error; a body read to its end needs no such thing.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const bad = await sendOn(agent, running.url, '{ "name": "Ada", "email": }');
+      expect(bad.status).toBe(400);
+      expect(bad.connection).not.toBe('close');
+      expect(JSON.parse(bad.text)).toMatchObject({ code: 'MALFORMED_JSON' });
+      const poisoned = await sendOn(agent, running.url, '{"__proto__": {"x": 1}}');
+      expect(poisoned.status).toBe(400);
+      expect(poisoned.reused).toBe(true);
+      expect(poisoned.connection).not.toBe('close');
+      const good = await sendOn(agent, running.url, '{"name": "Ada", "email": "ada@example.com"}');
+      expect(good.status).toBe(201);
+      expect(good.reused).toBe(true);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("answers the guide's invalid user with 422 and one detail per field", async () => {
@@ -534,3 +555,32 @@ describe.each(ADAPTERS)('unknown routes and the exception filters on %s', (_name
     }
   });
 });
+
+/** POSTs `body` to /things through `agent`: the status, the Connection header, whether the socket was reused. */
+function sendOn(
+  agent: Agent,
+  url: string,
+  body: string,
+): Promise<{ status: number; connection?: string; reused: boolean; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${url}/things`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            connection: res.headers.connection,
+            reused: req.reusedSocket,
+            text,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
