@@ -55,7 +55,7 @@ export function stateOf(request: object): RequestState {
     if (state === undefined) onNodeRequests.set(request, (state = fresh()));
     return state;
   }
-  const holder = request as { [STATE]?: RequestState };
+  const holder = request as { [STATE]?: RequestState | null };
   return (holder[STATE] ??= fresh());
 }
 
@@ -63,5 +63,23 @@ export function stateOf(request: object): RequestState {
 export function peekState(request: object): RequestState | undefined {
   return request instanceof IncomingMessage
     ? onNodeRequests.get(request)
-    : (request as { [STATE]?: RequestState })[STATE];
+    : ((request as { [STATE]?: RequestState | null })[STATE] ?? undefined);
+}
+
+/**
+ * Declares the state's slot on Fastify's `Request` class, so that every request is built with it
+ * and setting it later does not give requests a second hidden class (which would make Fastify's
+ * own code, and every user's, slower on them). Fastify accepts declarations until it starts.
+ */
+export function declareFastifyState(instance: {
+  decorateRequest?: (name: symbol, value: null) => unknown;
+  hasRequestDecorator?: (name: symbol) => boolean;
+}): void {
+  if (typeof instance?.decorateRequest !== 'function') return;
+  if (instance.hasRequestDecorator?.(STATE)) return;
+  try {
+    instance.decorateRequest(STATE, null);
+  } catch {
+    // Started already (an app initialised twice): requests get the slot when first used.
+  }
 }

@@ -24,6 +24,7 @@ import { ResolvedStatusOptions, resolveOptions, StatusModuleOptions } from './st
 import { answerClientErrors } from './errors/client-error';
 import { registerFrameworkErrorHandler } from './routing/fastify-framework-errors';
 import { answerUnmatchedRoutes } from './routing/unmatched-routes';
+import { declareFastifyState } from './request-state';
 import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
 import { alignBodyMedia } from './validation/body-media';
 import { installReplyShaper } from './responses/reply-shaper';
@@ -97,6 +98,7 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     if (!adapter) return;
     this.allowedMethods.attach(adapter);
     const resolved = this.options as ResolvedStatusOptions;
+    if (adapter.getType() === 'fastify') declareFastifyState(adapter.getInstance());
     if (resolved.interceptor !== false) installReplyShaper(adapter, resolved);
     if (resolved.validation !== false) alignBodyMedia(adapter);
     if (this.options.filter !== false) {
