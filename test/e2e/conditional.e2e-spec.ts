@@ -33,9 +33,9 @@ function crc32Of(bytes: Buffer): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** The default tag, computed here: `"<length>-<CRC-32 of the UTF-8 bytes>"`, both base 36. */
+/** The default tag, computed here: `"<length>-<CRC-32 of the UTF-8 bytes>"`, both in decimal. */
 function tagOf(body: string): string {
-  return `"${body.length.toString(36)}-${crc32Of(Buffer.from(body)).toString(36)}"`;
+  return `"${body.length}-${crc32Of(Buffer.from(body))}"`;
 }
 
 /** The tag with `etagHash: 'sha1'`: SHA-1 in base64url. */
