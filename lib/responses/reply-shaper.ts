@@ -12,6 +12,7 @@ import { stateOf } from '../request-state';
 import { buildLocation } from './location';
 
 type Reply = (response: any, body?: unknown, statusCode?: number) => unknown;
+type SendJson = (response: any, json: string) => unknown;
 
 const ORIGINAL_REPLY = Symbol('nestjs-status.originalReply');
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -45,6 +46,21 @@ export function installReplyShaper(
   const idKey = idHeader.toLowerCase();
   const generate = options.generateRequestId ?? defaultRequestId;
   const hashing = options.etag !== false;
+  // A serialized JSON body goes out as that string. On Fastify straight through the reply: Nest's
+  // `reply` would only look again at what is known here (not a stream, not an Error, JSON).
+  const sendJson: SendJson = express
+    ? (response, json) => {
+        if (adapter.getHeader(response, 'Content-Type') === undefined) {
+          adapter.setHeader(response, 'Content-Type', JSON_TYPE);
+        }
+        return original(response, json, 200);
+      }
+    : (response, json) => {
+        if (response.getHeader('content-type') === undefined) {
+          response.header('content-type', JSON_TYPE);
+        }
+        return response.code(200).send(json);
+      };
 
   adapter.reply = (response: any, body?: unknown, statusCode?: number) => {
     const request = express ? response.req : response.request;
@@ -84,7 +100,7 @@ export function installReplyShaper(
       !state.noAutoEtag &&
       adapter.getHeader(response, 'ETag') === undefined
     ) {
-      return tagged(adapter, original, request, response, body, options.etagHash);
+      return tagged(adapter, original, sendJson, request, response, body, options.etagHash);
     }
     return original(response, body, statusCode);
   };
@@ -108,6 +124,7 @@ function locationOf(
 function tagged(
   adapter: AbstractHttpAdapter,
   original: Reply,
+  sendJson: SendJson,
   request: any,
   response: any,
   body: unknown,
@@ -138,10 +155,7 @@ function tagged(
     });
   }
   if (hashed.json === undefined) return original(response, body, 200);
-  if (adapter.getHeader(response, 'Content-Type') === undefined) {
-    adapter.setHeader(response, 'Content-Type', JSON_TYPE);
-  }
-  return original(response, hashed.json, 200);
+  return sendJson(response, hashed.json);
 }
 
 /** Streams, `StreamableFile`s, web streams and Buffers go out as they are. */
