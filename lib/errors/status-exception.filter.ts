@@ -151,10 +151,8 @@ export class StatusExceptionFilter implements ExceptionFilter {
       path ?? pathOf(String(adapter.getRequestUrl(request))),
     );
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
-    if (descriptor.headers) {
-      for (const [name, value] of Object.entries(descriptor.headers))
-        adapter.setHeader(response, name, value);
-    }
+    const headers = descriptor.headers;
+    if (headers) for (const name in headers) adapter.setHeader(response, name, headers[name]);
     adapter.setHeader(response, 'Content-Type', contentType);
     const phrase = rfcPhraseOverride(descriptor.status);
     if (phrase !== undefined) (response.raw ?? response).statusMessage = phrase;

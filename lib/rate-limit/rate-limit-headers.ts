@@ -34,12 +34,20 @@ function remaining(outcome: ThrottleOutcome): number {
  * the fewest requests left (the later reset on a tie) — the one the client will hit first.
  */
 export function tightest(outcomes: readonly ThrottleOutcome[]): ThrottleOutcome {
-  return outcomes.reduce((best, next) => {
-    if (best.isBlocked !== next.isBlocked) return best.isBlocked ? best : next;
-    const [a, b] = [remaining(best), remaining(next)];
-    if (a !== b) return a < b ? best : next;
-    return secondsToReset(next) > secondsToReset(best) ? next : best;
-  });
+  let best = outcomes[0];
+  for (let i = 1; i < outcomes.length; i++) {
+    const next = outcomes[i];
+    if (best.isBlocked !== next.isBlocked) {
+      if (next.isBlocked) best = next;
+      continue;
+    }
+    const a = remaining(best);
+    const b = remaining(next);
+    if (a !== b) {
+      if (b < a) best = next;
+    } else if (secondsToReset(next) > secondsToReset(best)) best = next;
+  }
+  return best;
 }
 
 /**
@@ -47,8 +55,11 @@ export function tightest(outcomes: readonly ThrottleOutcome[]): ThrottleOutcome 
  * so `Retry-After` never points earlier than a reset the client would still run into.
  */
 export function retryAfterSeconds(outcomes: readonly ThrottleOutcome[]): number {
-  const exhausted = outcomes.filter((outcome) => remaining(outcome) === 0);
-  return Math.max(1, ...exhausted.map(secondsToReset));
+  let seconds = 1;
+  for (const outcome of outcomes) {
+    if (remaining(outcome) === 0) seconds = Math.max(seconds, secondsToReset(outcome));
+  }
+  return seconds;
 }
 
 /**
@@ -63,7 +74,7 @@ export function rateLimitHeaders(
 ): Record<string, string> {
   if (outcomes.length === 0) return {};
   const shown = tightest(outcomes);
-  const blocked = outcomes.some((outcome) => outcome.isBlocked);
+  const blocked = shown.isBlocked; // the tightest is a blocked one whenever one is
   // On a 429 the reset is when the client may come back, the same instant as Retry-After.
   const reset = blocked ? retryAfterSeconds(outcomes) : secondsToReset(shown);
   const headers: Record<string, string> = {

@@ -43,44 +43,69 @@ export class StatusThrottlerGuard extends ThrottlerGuard {
     outcomesOf(req).length = 0;
     const allowed = await super.canActivate(context);
     const headers = rateLimitHeaders(outcomesOf(req), this.format, Date.now());
-    for (const [name, value] of Object.entries(headers)) {
-      this.adapterHost.httpAdapter.setHeader(res, name, value);
-    }
+    const adapter = this.adapterHost.httpAdapter;
+    for (const name in headers) adapter.setHeader(res, name, headers[name]);
     return allowed;
   }
 
   /** The throttler's own `handleRequest`, keeping the counts instead of writing suffixed headers. */
   protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
     const { context, limit, ttl, throttler, blockDuration, getTracker, generateKey } = request;
-    const { req } = this.getRequestResponse(context);
+    const req = context.switchToHttp().getRequest();
     const ignored = throttler.ignoreUserAgents ?? this.commonOptions.ignoreUserAgents;
-    const agent = String(req.headers?.['user-agent'] ?? '');
-    if (ignored?.some((pattern) => pattern.test(agent))) return true;
+    if (ignored !== undefined && ignored.length > 0) {
+      const agent = String(req.headers?.['user-agent'] ?? '');
+      if (ignored.some((pattern) => pattern.test(agent))) return true;
+    }
     const name = throttler.name ?? 'default';
     const tracker = await getTracker(req, context);
     const key = generateKey(context, tracker, name);
     const record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
+    const outcomes = outcomesOf(req);
     if (throttler.setHeaders ?? this.commonOptions.setHeaders ?? true) {
-      outcomesOf(req).push({ name, limit, ttl, ...record });
+      outcomes.push({
+        name,
+        limit,
+        ttl,
+        totalHits: record.totalHits,
+        timeToExpire: record.timeToExpire,
+        isBlocked: record.isBlocked,
+        timeToBlockExpire: record.timeToBlockExpire,
+      });
     }
-    if (record.isBlocked) {
-      await this.throwThrottlingException(context, { limit, ttl, key, tracker, ...record });
-    }
-    return true;
+    if (!record.isBlocked) return true;
+    const detail: ThrottlerLimitDetail = { limit, ttl, key, tracker, ...record };
+    // A message of the user's may be async (`errorMessage` as a function); else thrown from here,
+    // without one more rejected promise to pass along.
+    if (this.hasErrorMessage()) await this.throwThrottlingException(context, detail);
+    throw this.tooManyRequests(outcomes, detail);
   }
 
   protected override async throwThrottlingException(
     context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    const { req } = this.getRequestResponse(context);
-    const outcomes = outcomesOf(req);
-    const custom = Array.isArray(this.options) ? undefined : this.options.errorMessage;
-    const message = custom ? await this.getErrorMessage(context, detail) : undefined;
+    const outcomes = outcomesOf(context.switchToHttp().getRequest());
+    const message = this.hasErrorMessage()
+      ? await this.getErrorMessage(context, detail)
+      : undefined;
+    throw this.tooManyRequests(outcomes, detail, message);
+  }
+
+  private hasErrorMessage(): boolean {
+    return !Array.isArray(this.options) && Boolean(this.options.errorMessage);
+  }
+
+  /** The 429: `X-RateLimit-*` of this request's counts, `Retry-After` no earlier than the reset. */
+  private tooManyRequests(
+    outcomes: readonly ThrottleOutcome[],
+    detail: ThrottlerLimitDetail,
+    message?: string,
+  ): TooManyRequestsError {
     const headers = rateLimitHeaders(outcomes, this.format, Date.now());
     // With headers switched off for this throttler, Retry-After still follows its block.
     const retryAfter =
       outcomes.length > 0 ? retryAfterSeconds(outcomes) : Math.max(1, detail.timeToBlockExpire);
-    throw new TooManyRequestsError(retryAfter, message, {}, { headers });
+    return new TooManyRequestsError(retryAfter, message, undefined, { headers });
   }
 }

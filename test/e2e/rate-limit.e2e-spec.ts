@@ -133,6 +133,53 @@ describe.each(ADAPTERS)('rate limit on %s', (_name, makeAdapter) => {
     });
   });
 
+  it("a throttler's errorMessage (a string or a function) becomes the 429's message", async () => {
+    await withApp(
+      appWith({ throttler: { ...throttler(1), errorMessage: 'Slow down, please.' } }),
+      async (http) => {
+        expect((await http.get('/limited')).status).toBe(200);
+        const res = await http.get('/limited');
+        expect(res.status).toBe(429);
+        expect(res.body).toMatchObject({
+          message: 'Slow down, please.',
+          code: 'RATE_LIMIT_EXCEEDED',
+          retryAfter: Number(res.headers['retry-after']),
+        });
+        expect(res.headers['x-ratelimit-remaining']).toBe('0');
+      },
+    );
+    await withApp(
+      appWith({
+        throttler: {
+          ...throttler(1),
+          errorMessage: (_context, detail) => `At most ${detail.limit} per window.`,
+        },
+      }),
+      async (http) => {
+        await http.get('/limited');
+        const res = await http.get('/limited');
+        expect(res.status).toBe(429);
+        expect(res.body.message).toBe('At most 1 per window.');
+        expect(res.headers['retry-after']).toMatch(/^\d+$/);
+      },
+    );
+  });
+
+  it('ignoreUserAgents lets matching clients through uncounted', async () => {
+    await withApp(
+      appWith({ throttler: { ...throttler(1), ignoreUserAgents: [/^health-probe\//] } }),
+      async (http) => {
+        for (let n = 0; n < 3; n++) {
+          const res = await http.get('/limited').set('User-Agent', 'health-probe/1.0');
+          expect(res.status).toBe(200);
+          expect(res.headers['x-ratelimit-limit']).toBeUndefined();
+        }
+        expect((await http.get('/limited').set('User-Agent', 'curl/8')).status).toBe(200);
+        expect((await http.get('/limited').set('User-Agent', 'curl/8')).status).toBe(429);
+      },
+    );
+  });
+
   it("works with the app's own ThrottlerModule (rateLimit: {})", async () => {
     const metadata = {
       imports: [ThrottlerModule.forRoot(throttler(2)), StatusModule.forRoot({ rateLimit: {} })],
