@@ -26,7 +26,7 @@ const adapterHost = { httpAdapter: undefined } as never;
 
 describe.each(['rpc', 'ws', 'graphql'])('the enhancers in a %s context', (type) => {
   it('the response interceptor passes the result through untouched', async () => {
-    const interceptor = new StatusInterceptor(options, adapterHost, new Reflector());
+    const interceptor = new StatusInterceptor(options, new Reflector());
     expect(await lastValueFrom(interceptor.intercept(contextOf(type), next))).toBe(result);
   });
 
