@@ -42,8 +42,11 @@ export function installReplyShaper(
   const original: Reply = adapter.reply.bind(adapter);
   (adapter as any)[ORIGINAL_REPLY] = original;
   const express = adapter.getType() !== 'fastify';
-  const idHeader = options.requestIdHeader;
-  const idKey = idHeader.toLowerCase();
+  const idKey = options.requestIdHeader.toLowerCase();
+  // Fastify writes every header name in lower case, lower-casing each one it is given: given in
+  // lower case already, nothing is allocated. Express keeps the casing it is given.
+  const idHeader = express ? options.requestIdHeader : idKey;
+  const etagHeader = express ? 'ETag' : 'etag';
   const generate = options.generateRequestId ?? defaultRequestId;
   const hashing = options.etag !== false;
   // A serialized JSON body goes out as that string. On Fastify straight through the reply: Nest's
@@ -98,9 +101,18 @@ export function installReplyShaper(
       status === 200 &&
       (method === 'GET' || method === 'HEAD') &&
       !state.noAutoEtag &&
-      adapter.getHeader(response, 'ETag') === undefined
+      adapter.getHeader(response, etagHeader) === undefined
     ) {
-      return tagged(adapter, original, sendJson, request, response, body, options.etagHash);
+      return tagged(
+        adapter,
+        original,
+        sendJson,
+        etagHeader,
+        request,
+        response,
+        body,
+        options.etagHash,
+      );
     }
     return original(response, body, statusCode);
   };
@@ -125,6 +137,7 @@ function tagged(
   adapter: AbstractHttpAdapter,
   original: Reply,
   sendJson: SendJson,
+  etagHeader: string,
   request: any,
   response: any,
   body: unknown,
@@ -133,7 +146,7 @@ function tagged(
   const hashed = hashBody(body, algorithm);
   if (!hashed) return original(response, body, 200);
   const etag = formatEntityTag(hashed.tag);
-  adapter.setHeader(response, 'ETag', etag);
+  adapter.setHeader(response, etagHeader, etag);
   const headers = request.headers;
   const ifNoneMatch = headers['if-none-match'];
   // A hashed tag has no date, so only If-Match could stand before If-None-Match (RFC 9110 13.2.2):
