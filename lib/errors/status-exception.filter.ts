@@ -84,8 +84,11 @@ export class StatusExceptionFilter implements ExceptionFilter {
     }
     this.normalizer.log(exception, descriptor, requestId);
     // Fastify asked to close the connection after a parser error; a JSON body that failed to
-    // parse was read to its end, so the client may go on using it, as on Express.
-    if (keepsConnection(exception)) response.removeHeader?.('connection');
+    // parse was read to its end, so the client may go on using it, as on Express. A close asked
+    // on the raw response (Fastify while shutting down, or the app) stands.
+    if (keepsConnection(exception) && response.raw?.hasHeader?.('connection') === false) {
+      response.removeHeader('connection');
+    }
     this.write(adapter, request, response, descriptor, requestId);
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, NotFoundException } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent, IncomingMessage, ServerResponse, request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { StatusExceptionFilter, StatusModule, StatusModuleOptions } from '../../lib';
 import { ADAPTERS, REQUEST_ID, RunningApp, shapeOf, startApp } from '../support/http-app';
@@ -68,6 +68,23 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
       const good = await sendOn(agent, running.url, '{"name": "Ada", "email": "ada@example.com"}');
       expect(good.status).toBe(201);
       expect(good.reused).toBe(true);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('still closes the connection after a body it did not read to its end (413)', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const tooLarge = JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), email: 'a@b.co' });
+      const res = await sendOn(agent, running.url, tooLarge);
+      expect(res.status).toBe(413);
+      // Fastify stops reading and closes; Node drains the rest of Express's and keeps it.
+      const fastify = _name === 'fastify';
+      expect(res.connection).toBe(fastify ? 'close' : 'keep-alive');
+      const next = await sendOn(agent, running.url, '{"name": "Ada", "email": "ada@example.com"}');
+      expect(next.status).toBe(201);
+      expect(next.reused).toBe(!fastify);
     } finally {
       agent.destroy();
     }
@@ -374,6 +391,35 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
   });
 });
 
+describe.each(ADAPTERS)('a close the app asked for on %s', (_name, makeAdapter) => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    running = await startApp(appWith(), makeAdapter, (app) => {
+      // Load shedding, as a drain would do: this client is to reconnect elsewhere.
+      app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+        if (req.headers['x-drain'] === '1') res.setHeader('Connection', 'close');
+        next();
+      });
+    });
+  });
+  afterAll(() => running.close());
+
+  it('stands after a malformed JSON body', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const bad = await sendOn(agent, running.url, '{ "name": ', { 'x-drain': '1' });
+      expect(bad.status).toBe(400);
+      expect(bad.connection).toBe('close');
+      expect(JSON.parse(bad.text)).toMatchObject({ code: 'MALFORMED_JSON' });
+      const next = await sendOn(agent, running.url, '{"name": "Ada", "email": "ada@example.com"}');
+      expect(next.status).toBe(201);
+      expect(next.reused).toBe(false);
+    } finally {
+      agent.destroy();
+    }
+  });
+});
+
 describe.each(ADAPTERS)('docs links on %s', (_name, makeAdapter) => {
   let running: RunningApp;
   beforeAll(async () => {
@@ -561,11 +607,12 @@ function sendOn(
   agent: Agent,
   url: string,
   body: string,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; connection?: string; reused: boolean; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       `${url}/things`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
