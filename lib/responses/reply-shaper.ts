@@ -12,7 +12,8 @@ import { stateOf } from '../request-state';
 import { buildLocation } from './location';
 
 type Reply = (response: any, body?: unknown, statusCode?: number) => unknown;
-type SendJson = (response: any, json: string) => unknown;
+/** Sends serialized JSON (200), or nothing (304). */
+type SendJson = (response: any, json: string | undefined, status: 200 | 304) => unknown;
 
 const ORIGINAL_REPLY = Symbol('nestjs-status.originalReply');
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -49,21 +50,23 @@ export function installReplyShaper(
   const etagHeader = express ? 'ETag' : 'etag';
   const generate = options.generateRequestId ?? defaultRequestId;
   const hashing = options.etag !== false;
-  // A serialized JSON body goes out as that string. On Fastify straight through the reply: Nest's
-  // `reply` would only look again at what is known here (not a stream, not an Error, JSON).
-  const sendJson: SendJson = express
-    ? (response, json) => {
-        if (adapter.getHeader(response, 'Content-Type') === undefined) {
-          adapter.setHeader(response, 'Content-Type', JSON_TYPE);
+  // A serialized JSON body goes out as that string. On Fastify, while the adapter's `reply` is
+  // Nest's own, straight through Fastify's reply: Nest's would only look again at what is known
+  // here (not a stream, not an Error, JSON). An overridden or wrapped `reply` is always called.
+  const sendJson: SendJson =
+    express || !isFastifysOwnReply(adapter)
+      ? (response, json, status) => {
+          if (json !== undefined && adapter.getHeader(response, 'Content-Type') === undefined) {
+            adapter.setHeader(response, 'Content-Type', JSON_TYPE);
+          }
+          return original(response, json, status);
         }
-        return original(response, json, 200);
-      }
-    : (response, json) => {
-        if (response.getHeader('content-type') === undefined) {
-          response.header('content-type', JSON_TYPE);
-        }
-        return response.code(200).send(json);
-      };
+      : (response, json, status) => {
+          if (json !== undefined && response.getHeader('content-type') === undefined) {
+            response.header('content-type', JSON_TYPE);
+          }
+          return response.code(status).send(json);
+        };
 
   adapter.reply = (response: any, body?: unknown, statusCode?: number) => {
     const request = express ? response.req : response.request;
@@ -152,7 +155,7 @@ function tagged(
   // A hashed tag has no date, so only If-Match could stand before If-None-Match (RFC 9110 13.2.2):
   // without it, a cache sending back the very tag gets its 304 without any parsing.
   if (ifNoneMatch === etag && headers['if-match'] === undefined) {
-    return original(response, undefined, 304);
+    return sendJson(response, undefined, 304);
   }
   const outcome =
     ifNoneMatch === undefined &&
@@ -161,14 +164,27 @@ function tagged(
     headers['if-unmodified-since'] === undefined
       ? PROCEED
       : evaluatePreconditions(headers, request.method, { exists: true, etag: hashed.tag });
-  if (outcome.kind === 'not-modified') return original(response, undefined, 304);
+  if (outcome.kind === 'not-modified') return sendJson(response, undefined, 304);
   if (outcome.kind === 'failed') {
     throw new PreconditionFailedError('Resource was modified.', {
       currentVersion: hashed.tag.opaque,
     });
   }
   if (hashed.json === undefined) return original(response, body, 200);
-  return sendJson(response, hashed.json);
+  return sendJson(response, hashed.json, 200);
+}
+
+/**
+ * Whether the adapter's `reply` is `FastifyAdapter`'s own, neither overridden by a subclass nor
+ * wrapped by someone else: only then may a JSON string skip it.
+ */
+function isFastifysOwnReply(adapter: AbstractHttpAdapter): boolean {
+  for (let proto = Object.getPrototypeOf(adapter); proto; proto = Object.getPrototypeOf(proto)) {
+    if (Object.hasOwn(proto, 'reply')) {
+      return proto.constructor?.name === 'FastifyAdapter' && proto.reply === adapter.reply;
+    }
+  }
+  return false;
 }
 
 /** Streams, `StreamableFile`s, web streams and Buffers go out as they are. */

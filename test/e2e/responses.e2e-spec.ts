@@ -1,3 +1,5 @@
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { StatusModule, StatusModuleOptions } from '../../lib';
 import { ADAPTERS, RunningApp, startApp } from '../support/http-app';
@@ -238,5 +240,51 @@ describe.each(ADAPTERS)('absoluteLocations app-wide on %s', (_name, makeAdapter)
     const res = await request(running.url).post('/api/notes/templated').send({ title: 'a' });
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`${running.url}/api/notes/${res.body.id}?via=template`);
+  });
+});
+
+/** Adapters whose `reply` is overridden by a subclass, as an app may do to post-process answers. */
+class ReplyCountingExpress extends ExpressAdapter {
+  replies = 0;
+  override reply(response: any, body?: unknown, statusCode?: number) {
+    this.replies++;
+    return super.reply(response, body, statusCode);
+  }
+}
+class ReplyCountingFastify extends FastifyAdapter {
+  replies = 0;
+  override reply(response: any, body?: unknown, statusCode?: number) {
+    this.replies++;
+    return super.reply(response, body, statusCode);
+  }
+}
+
+describe.each([
+  ['express', () => new ReplyCountingExpress()],
+  ['fastify', () => new ReplyCountingFastify()],
+] as const)('an adapter whose reply is overridden, on %s', (_name, makeAdapter) => {
+  let running: RunningApp;
+  let adapter: ReplyCountingExpress | ReplyCountingFastify;
+  beforeAll(async () => {
+    running = await startApp(appWith(), () => (adapter = makeAdapter()));
+  });
+  afterAll(() => running.close());
+
+  it('still answers every success through it: the tagged 200 and the 304', async () => {
+    const created = await request(running.url).post('/api/notes').send({ title: 'Via reply' });
+    expect(created.status).toBe(201);
+    const before = adapter.replies;
+    const res = await request(running.url).get(`/api/notes/${created.body.id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers.etag).toMatch(/^"\d+-\d+"$/);
+    expect(res.body).toEqual({ id: created.body.id, title: 'Via reply' });
+    expect(adapter.replies).toBe(before + 1);
+    const again = await request(running.url)
+      .get(`/api/notes/${created.body.id}`)
+      .set('If-None-Match', res.headers.etag);
+    expect(again.status).toBe(304);
+    expect(again.headers.etag).toBe(res.headers.etag);
+    expect(adapter.replies).toBe(before + 2);
   });
 });
