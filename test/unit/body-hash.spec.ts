@@ -1,0 +1,34 @@
+import { crc32 } from 'node:zlib';
+import { hashTag } from '../../lib/conditional/body-hash';
+
+/** The default tag, from the UTF-8 bytes as Buffer.from makes them. */
+const expected = (text: string) => `${text.length}-${crc32(Buffer.from(text, 'utf8'))}`;
+
+describe('hashTag (CRC-32)', () => {
+  const cases: [string, string][] = [
+    ['a short ASCII body', '{"id":42,"name":"Ada"}'],
+    ['just over 1 KB of ASCII', 'a'.repeat(1025)],
+    ['Latin-1 and CJK', 'é漢'.repeat(5000)],
+    ['surrogate pairs (4 UTF-8 bytes each)', '😀'.repeat(40_000)],
+    ['lone surrogates', `{"x":"${'\ud800'.repeat(3000)}"}`],
+    ['the largest string the scratch buffer takes, all 3-byte', '漢'.repeat(128 * 1024)],
+    ['one character more than it takes', '漢'.repeat(128 * 1024 + 1)],
+  ];
+
+  it.each(cases)('tags %s by the CRC-32 of its UTF-8 bytes', (_name, text) => {
+    expect(hashTag(text).opaque).toBe(expected(text));
+  });
+
+  it('gives the same tag again after a longer body used the scratch buffer', () => {
+    const long = 'x'.repeat(100_000);
+    const shorter = '{"y":' + '1'.repeat(2000) + '}';
+    expect(hashTag(long).opaque).toBe(expected(long));
+    expect(hashTag(shorter).opaque).toBe(expected(shorter));
+    expect(hashTag(long).opaque).toBe(expected(long));
+  });
+
+  it('tags a Buffer by its bytes and byte length', () => {
+    const bytes = Buffer.from('héllo'.repeat(500));
+    expect(hashTag(bytes).opaque).toBe(`${bytes.length}-${crc32(bytes)}`);
+  });
+});
