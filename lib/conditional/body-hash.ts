@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { EntityTag } from './entity-tags';
+import { utf8Slice } from './utf8-slab';
 
 /**
  * How a body is hashed into its tag: `'crc32'` (the default), or any hash of `node:crypto`
@@ -13,6 +14,8 @@ export interface HashedBody {
   tag: EntityTag;
   /** The JSON to send in place of the result (so it is serialized once), when we serialized it. */
   json?: string;
+  /** That JSON's UTF-8 bytes, hashed and to be sent as they are (asked for, and over 1 KB). */
+  bytes?: Buffer;
 }
 
 /**
@@ -30,6 +33,12 @@ export function hashTag(data: string | Buffer, algorithm: EtagHash = 'crc32'): E
     return { weak: false, opaque: data.length + '-' + crc32OfText(data) };
   }
   return { weak: false, opaque: crypto.hash(algorithm, data, 'base64url') };
+}
+
+/** The tag `hashTag(text)` gives, from the UTF-8 bytes of `text` (`length`: its characters). */
+function hashBytes(length: number, utf8: Buffer, algorithm: EtagHash): EntityTag {
+  if (algorithm === 'crc32') return { weak: false, opaque: length + '-' + crc32(utf8) };
+  return { weak: false, opaque: crypto.hash(algorithm, utf8, 'base64url') };
 }
 
 /** Strings up to this many characters are encoded into a scratch buffer kept for the purpose. */
@@ -73,8 +82,14 @@ export function checkEtagHash(algorithm: EtagHash): void {
  * string is sent; strings and Buffers are hashed as they are; other objects (class instances)
  * are hashed from `JSON.stringify` but still sent as objects, so an outer serializer
  * (`ClassSerializerInterceptor`) keeps its say.
+ * With `bytes`, JSON over 1 KB is encoded once into a slab slice (`utf8-slab.ts`) that is both
+ * hashed and returned to be sent; its tag is the one the text would have.
  */
-export function hashBody(result: unknown, algorithm?: EtagHash): HashedBody | undefined {
+export function hashBody(
+  result: unknown,
+  algorithm: EtagHash = 'crc32',
+  bytes = false,
+): HashedBody | undefined {
   if (typeof result === 'string' || Buffer.isBuffer(result)) {
     return { tag: hashTag(result, algorithm) };
   }
@@ -83,6 +98,11 @@ export function hashBody(result: unknown, algorithm?: EtagHash): HashedBody | un
   if (!plain && isStreamLike(result)) return undefined;
   const json = JSON.stringify(result);
   if (json === undefined) return undefined;
+  if (bytes && plain && json.length > 1024) {
+    const utf8 = utf8Slice(json);
+    if (utf8 !== undefined)
+      return { tag: hashBytes(json.length, utf8, algorithm), json, bytes: utf8 };
+  }
   const tag = hashTag(json, algorithm);
   return plain ? { tag, json } : { tag };
 }

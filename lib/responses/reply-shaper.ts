@@ -12,8 +12,8 @@ import { stateOf } from '../request-state';
 import { buildLocation } from './location';
 
 type Reply = (response: any, body?: unknown, statusCode?: number) => unknown;
-/** Sends serialized JSON (200), or nothing (304). */
-type SendJson = (response: any, json: string | undefined, status: 200 | 304) => unknown;
+/** Sends serialized JSON, as text or UTF-8 bytes (200), or nothing (304). */
+type SendJson = (response: any, json: string | Buffer | undefined, status: 200 | 304) => unknown;
 
 const ORIGINAL_REPLY = Symbol('nestjs-status.originalReply');
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -53,20 +53,22 @@ export function installReplyShaper(
   // A serialized JSON body goes out as that string. On Fastify, while the adapter's `reply` is
   // Nest's own, straight through Fastify's reply: Nest's would only look again at what is known
   // here (not a stream, not an Error, JSON). An overridden or wrapped `reply` is always called.
-  const sendJson: SendJson =
-    express || !isFastifysOwnReply(adapter)
-      ? (response, json, status) => {
-          if (json !== undefined && adapter.getHeader(response, 'Content-Type') === undefined) {
-            adapter.setHeader(response, 'Content-Type', JSON_TYPE);
-          }
-          return original(response, json, status);
+  // Fastify's own reply also takes a body over 1 KB as the UTF-8 bytes it was hashed from (Nest's
+  // Express `reply` would serialize a Buffer as JSON).
+  const direct = !express && isFastifysOwnReply(adapter);
+  const sendJson: SendJson = direct
+    ? (response, json, status) => {
+        if (json !== undefined && response.getHeader('content-type') === undefined) {
+          response.header('content-type', JSON_TYPE);
         }
-      : (response, json, status) => {
-          if (json !== undefined && response.getHeader('content-type') === undefined) {
-            response.header('content-type', JSON_TYPE);
-          }
-          return response.code(status).send(json);
-        };
+        return response.code(status).send(json);
+      }
+    : (response, json, status) => {
+        if (json !== undefined && adapter.getHeader(response, 'Content-Type') === undefined) {
+          adapter.setHeader(response, 'Content-Type', JSON_TYPE);
+        }
+        return original(response, json, status);
+      };
 
   adapter.reply = (response: any, body?: unknown, statusCode?: number) => {
     const request = express ? response.req : response.request;
@@ -115,6 +117,7 @@ export function installReplyShaper(
         response,
         body,
         options.etagHash,
+        direct,
       );
     }
     return original(response, body, statusCode);
@@ -145,8 +148,9 @@ function tagged(
   response: any,
   body: unknown,
   algorithm: EtagHash,
+  bytes: boolean,
 ) {
-  const hashed = hashBody(body, algorithm);
+  const hashed = hashBody(body, algorithm, bytes);
   if (!hashed) return original(response, body, 200);
   const etag = formatEntityTag(hashed.tag);
   adapter.setHeader(response, etagHeader, etag);
@@ -171,7 +175,7 @@ function tagged(
     });
   }
   if (hashed.json === undefined) return original(response, body, 200);
-  return sendJson(response, hashed.json, 200);
+  return sendJson(response, hashed.bytes ?? hashed.json, 200);
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   DocStore,
   DocVersions,
   HashedController,
+  largeNote,
   note,
 } from './fixtures/conditional.fixture';
 
@@ -230,6 +231,48 @@ describe.each(ADAPTERS)('conditional requests on %s', (_name, makeAdapter) => {
         createHash.mockRestore();
         stringify.mockRestore();
       }
+    });
+
+    // Bodies over 1 KB go out on Fastify as the UTF-8 bytes they were hashed from (slab slices);
+    // past a slab's 174,762 characters, as text. Both must read the same on the wire.
+    it.each([
+      ['just over 1 KB', 1100],
+      ['about 100 KB', 100_000],
+      ['the most a slab takes', 174_000],
+      ['more than a slab takes', 200_000],
+    ])(
+      'sends %s of mixed UTF-8 whole, with its byte length and the tag of its bytes',
+      async (_size, chars) => {
+        const res = await http.get(`/hashed/large?chars=${chars}&seed=3`);
+        const expected = JSON.stringify(largeNote(chars, 3));
+        expect(res.status).toBe(200);
+        expect(res.text).toBe(expected);
+        expect(res.headers['content-length']).toBe(String(Buffer.byteLength(expected)));
+        expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(res.headers.etag).toBe(tagOf(expected));
+        const again = await http
+          .get(`/hashed/large?chars=${chars}&seed=3`)
+          .set('If-None-Match', res.headers.etag);
+        expect(again.status).toBe(304);
+        expect(again.text ?? '').toBe('');
+        const head = await http.head(`/hashed/large?chars=${chars}&seed=3`);
+        expect(head.status).toBe(200);
+        expect(head.headers['content-length']).toBe(res.headers['content-length']);
+        expect(head.headers.etag).toBe(res.headers.etag);
+      },
+    );
+
+    it('keeps every large body whole while later ones are written (several at once, past a slab)', async () => {
+      const sizes = [3000, 90_000, 120_000, 5000, 150_000, 60_000, 2000, 170_000];
+      const responses = await Promise.all(
+        sizes.map((chars, seed) => http.get(`/hashed/large?chars=${chars}&seed=${seed}`)),
+      );
+      responses.forEach((res, seed) => {
+        const expected = JSON.stringify(largeNote(sizes[seed], seed));
+        expect(res.status).toBe(200);
+        expect(res.text).toBe(expected);
+        expect(res.headers.etag).toBe(tagOf(expected));
+      });
     });
 
     it('gives two bodies of the same length that differ in one byte different tags', async () => {
@@ -506,6 +549,9 @@ describe.each(ADAPTERS)('conditional options on %s', (name, makeAdapter) => {
     const again = await http.get('/hashed/item').set('If-None-Match', res.headers.etag);
     expect(again.status).toBe(304);
     expect(again.headers.etag).toBe(res.headers.etag);
+    const large = await http.get('/hashed/large?chars=50000');
+    expect(large.text).toBe(JSON.stringify(largeNote(50_000, 0)));
+    expect(large.headers.etag).toBe(sha1TagOf(large.text));
   });
 
   it('refuses at start-up a hash that neither zlib nor node:crypto has', () => {

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { hashTag } from '../../lib/conditional/body-hash';
+import { hashBody, hashTag } from '../../lib/conditional/body-hash';
 
 /** The default tag, from the UTF-8 bytes as Buffer.from makes them. */
 const expected = (text: string) => `${text.length}-${crc32(Buffer.from(text, 'utf8'))}`;
@@ -30,5 +30,32 @@ describe('hashTag (CRC-32)', () => {
   it('tags a Buffer by its bytes and byte length', () => {
     const bytes = Buffer.from('héllo'.repeat(500));
     expect(hashTag(bytes).opaque).toBe(`${bytes.length}-${crc32(bytes)}`);
+  });
+});
+
+describe('hashBody with bytes (the UTF-8 sent on Fastify)', () => {
+  const bodies: [string, unknown][] = [
+    ['ASCII over 1 KB', { text: 'a'.repeat(2000) }],
+    ['mixed UTF-8', { text: 'é漢😀x'.repeat(3000) }],
+    ['an array', Array.from({ length: 300 }, (_, i) => ({ i, name: 'Łódź' }))],
+  ];
+
+  it.each(bodies)('gives %s the tag the text has, with the bytes of that text', (_name, body) => {
+    const text = hashBody(body)!;
+    const bytes = hashBody(body, 'crc32', true)!;
+    expect(bytes.tag).toEqual(text.tag);
+    expect(bytes.json).toBe(text.json);
+    expect(bytes.bytes!.equals(Buffer.from(text.json!, 'utf8'))).toBe(true);
+    expect(hashBody(body, 'sha256', true)!.tag).toEqual(hashBody(body, 'sha256')!.tag);
+  });
+
+  it('leaves bodies of 1 KB and less, and class instances, as text', () => {
+    expect(hashBody({ text: 'short' }, 'crc32', true)!.bytes).toBeUndefined();
+    class Note {
+      text = 'n'.repeat(5000);
+    }
+    const hashed = hashBody(new Note(), 'crc32', true)!;
+    expect(hashed.bytes).toBeUndefined();
+    expect(hashed.json).toBeUndefined();
   });
 });
