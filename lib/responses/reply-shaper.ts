@@ -50,25 +50,32 @@ export function installReplyShaper(
   const etagHeader = express ? 'ETag' : 'etag';
   const generate = options.generateRequestId ?? defaultRequestId;
   const hashing = options.etag !== false;
-  // A serialized JSON body goes out as that string. On Fastify, while the adapter's `reply` is
-  // Nest's own, straight through Fastify's reply: Nest's would only look again at what is known
-  // here (not a stream, not an Error, JSON). An overridden or wrapped `reply` is always called.
-  // Fastify's own reply also takes a body over 1 KB as the UTF-8 bytes it was hashed from (Nest's
-  // Express `reply` would serialize a Buffer as JSON).
-  const direct = !express && isFastifysOwnReply(adapter);
-  const sendJson: SendJson = direct
+  // A serialized JSON body goes out as that string, or as the UTF-8 bytes it was hashed from when
+  // over 1 KB. While the adapter's `reply` is Nest's own, straight through Express's `res.send` or
+  // Fastify's reply: Nest's would only look again at what is known here (not a stream, not an
+  // Error, JSON), and would serialize a Buffer as JSON. An overridden or wrapped `reply` is always
+  // called, and given the text.
+  const direct = isNestsOwnReply(adapter, express ? 'ExpressAdapter' : 'FastifyAdapter');
+  const sendJson: SendJson = !direct
     ? (response, json, status) => {
-        if (json !== undefined && response.getHeader('content-type') === undefined) {
-          response.header('content-type', JSON_TYPE);
-        }
-        return response.code(status).send(json);
-      }
-    : (response, json, status) => {
         if (json !== undefined && adapter.getHeader(response, 'Content-Type') === undefined) {
           adapter.setHeader(response, 'Content-Type', JSON_TYPE);
         }
         return original(response, json, status);
-      };
+      }
+    : express
+      ? (response, json, status) => {
+          if (json !== undefined && response.getHeader('content-type') === undefined) {
+            response.setHeader('Content-Type', JSON_TYPE);
+          }
+          return response.status(status).send(json);
+        }
+      : (response, json, status) => {
+          if (json !== undefined && response.getHeader('content-type') === undefined) {
+            response.header('content-type', JSON_TYPE);
+          }
+          return response.code(status).send(json);
+        };
 
   adapter.reply = (response: any, body?: unknown, statusCode?: number) => {
     const request = express ? response.req : response.request;
@@ -179,13 +186,13 @@ function tagged(
 }
 
 /**
- * Whether the adapter's `reply` is `FastifyAdapter`'s own, neither overridden by a subclass nor
- * wrapped by someone else: only then may a JSON string skip it.
+ * Whether the adapter's `reply` is Nest's own (`ExpressAdapter`'s or `FastifyAdapter`'s), neither
+ * overridden by a subclass nor wrapped by someone else: only then may a JSON body skip it.
  */
-function isFastifysOwnReply(adapter: AbstractHttpAdapter): boolean {
+function isNestsOwnReply(adapter: AbstractHttpAdapter, className: string): boolean {
   for (let proto = Object.getPrototypeOf(adapter); proto; proto = Object.getPrototypeOf(proto)) {
     if (Object.hasOwn(proto, 'reply')) {
-      return proto.constructor?.name === 'FastifyAdapter' && proto.reply === adapter.reply;
+      return proto.constructor?.name === className && proto.reply === adapter.reply;
     }
   }
   return false;
