@@ -18,6 +18,9 @@ export const SLAB_CHARS = Math.floor(SLAB_BYTES / 3);
 
 let slab: Buffer | undefined;
 let offset = 0;
+/** The last slice taken, while it may still be handed back, and where it starts. */
+let last: Buffer | undefined;
+let lastStart = 0;
 
 /** The UTF-8 bytes of `text` in a slice no other body shares, or `undefined` past `SLAB_CHARS`. */
 export function utf8Slice(text: string): Buffer | undefined {
@@ -33,8 +36,21 @@ export function utf8Slice(text: string): Buffer | undefined {
   return take(slab, slab.write(text, 0, 'utf8'));
 }
 
+/**
+ * Hands back the slice just taken, when it is not sent after all (a 304, a 412, a body sent as
+ * text) and nothing else holds it: the next body is written over it, so a client revalidating a
+ * large body does not use up slabs. Any other slice is left alone.
+ */
+export function giveBack(slice: Buffer | undefined): void {
+  if (slice !== undefined && slice === last) {
+    offset = lastStart;
+    last = undefined;
+  }
+}
+
 function take(from: Buffer, length: number): Buffer {
-  const slice = from.subarray(offset, offset + length);
+  lastStart = offset;
+  const slice = (last = from.subarray(offset, offset + length));
   // The next slice starts 8-aligned, as in Node's pool.
   offset = (offset + length + 7) & ~7;
   return slice;

@@ -1,7 +1,14 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { NotFoundError, PreconditionFailedError } from '../errors/domain-errors';
 import { assignRequestId, defaultRequestId } from '../errors/request-id';
-import { type EtagHash, hashBody, isPlainData, isStreamLike } from '../conditional/body-hash';
+import {
+  type EtagHash,
+  type HashedBody,
+  hashBody,
+  isPlainData,
+  isStreamLike,
+} from '../conditional/body-hash';
+import { giveBack } from '../conditional/utf8-slab';
 import { formatEntityTag } from '../conditional/entity-tags';
 import { evaluatePreconditions, PROCEED } from '../conditional/precondition-evaluator';
 import { originForm } from '../routing/request-target';
@@ -12,8 +19,8 @@ import { stateOf } from '../request-state';
 import { buildLocation } from './location';
 
 type Reply = (response: any, body?: unknown, statusCode?: number) => unknown;
-/** Sends serialized JSON, as text or UTF-8 bytes (200), or nothing (304). */
-type SendJson = (response: any, json: string | Buffer | undefined, status: 200 | 304) => unknown;
+/** Sends a serialized body (200), or nothing (304). */
+type SendJson = (response: any, body: HashedBody | undefined, status: 200 | 304) => unknown;
 
 const ORIGINAL_REPLY = Symbol('nestjs-status.originalReply');
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -50,31 +57,31 @@ export function installReplyShaper(
   const etagHeader = express ? 'ETag' : 'etag';
   const generate = options.generateRequestId ?? defaultRequestId;
   const hashing = options.etag !== false;
-  // A serialized JSON body goes out as that string, or as the UTF-8 bytes it was hashed from when
-  // over 1 KB. While the adapter's `reply` is Nest's own, straight through Express's `res.send` or
-  // Fastify's reply: Nest's would only look again at what is known here (not a stream, not an
-  // Error, JSON), and would serialize a Buffer as JSON. An overridden or wrapped `reply` is always
-  // called, and given the text.
+  // A serialized JSON body goes out as that string. While the adapter's `reply` is Nest's own, it
+  // goes straight to Express's `res.send` or Fastify's reply (Nest's would only look again at what
+  // is known here: not a stream, not an Error, JSON), and over 1 KB under our own JSON type as the
+  // UTF-8 bytes it was hashed from (`payloadOf`), which Nest's `reply` would serialize as JSON. An
+  // overridden or wrapped `reply` is always called, with the text.
   const direct = isNestsOwnReply(adapter, express ? 'ExpressAdapter' : 'FastifyAdapter');
   const sendJson: SendJson = !direct
-    ? (response, json, status) => {
-        if (json !== undefined && adapter.getHeader(response, 'Content-Type') === undefined) {
+    ? (response, body, status) => {
+        if (body !== undefined && adapter.getHeader(response, 'Content-Type') === undefined) {
           adapter.setHeader(response, 'Content-Type', JSON_TYPE);
         }
-        return original(response, json, status);
+        return original(response, body?.json, status);
       }
     : express
-      ? (response, json, status) => {
-          if (json !== undefined && response.getHeader('content-type') === undefined) {
-            response.setHeader('Content-Type', JSON_TYPE);
-          }
-          return response.status(status).send(json);
+      ? (response, body, status) => {
+          if (body === undefined) return response.status(status).send();
+          const type = response.getHeader('content-type');
+          if (type === undefined) response.setHeader('Content-Type', JSON_TYPE);
+          return response.status(status).send(payloadOf(body, type));
         }
-      : (response, json, status) => {
-          if (json !== undefined && response.getHeader('content-type') === undefined) {
-            response.header('content-type', JSON_TYPE);
-          }
-          return response.code(status).send(json);
+      : (response, body, status) => {
+          if (body === undefined) return response.code(status).send();
+          const type = response.getHeader('content-type');
+          if (type === undefined) response.header('content-type', JSON_TYPE);
+          return response.code(status).send(payloadOf(body, type));
         };
 
   adapter.reply = (response: any, body?: unknown, statusCode?: number) => {
@@ -166,6 +173,7 @@ function tagged(
   // A hashed tag has no date, so only If-Match could stand before If-None-Match (RFC 9110 13.2.2):
   // without it, a cache sending back the very tag gets its 304 without any parsing.
   if (ifNoneMatch === etag && headers['if-match'] === undefined) {
+    giveBack(hashed.bytes);
     return sendJson(response, undefined, 304);
   }
   const outcome =
@@ -175,6 +183,7 @@ function tagged(
     headers['if-unmodified-since'] === undefined
       ? PROCEED
       : evaluatePreconditions(headers, request.method, { exists: true, etag: hashed.tag });
+  if (outcome.kind !== 'proceed') giveBack(hashed.bytes);
   if (outcome.kind === 'not-modified') return sendJson(response, undefined, 304);
   if (outcome.kind === 'failed') {
     throw new PreconditionFailedError('Resource was modified.', {
@@ -182,7 +191,18 @@ function tagged(
     });
   }
   if (hashed.json === undefined) return original(response, body, 200);
-  return sendJson(response, hashed.bytes ?? hashed.json, 200);
+  return sendJson(response, hashed, 200);
+}
+
+/**
+ * The UTF-8 bytes, under our own JSON type; the text under a type the app set (the framework
+ * completes it with `charset=utf-8`, which it does for text only), handing the bytes back.
+ */
+function payloadOf(body: HashedBody, type: unknown): string | Buffer {
+  if (body.bytes === undefined) return body.json as string;
+  if (type === undefined || type === JSON_TYPE) return body.bytes;
+  giveBack(body.bytes);
+  return body.json as string;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The module objects themselves (not import-star copies), so jest can spy on them.
 import nodeCrypto from 'node:crypto';
 import nodeZlib from 'node:zlib';
+import * as slabs from '../../lib/conditional/utf8-slab';
 import request from 'supertest';
 import { StatusModule, StatusModuleOptions } from '../../lib';
 import { ADAPTERS, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
@@ -233,8 +234,8 @@ describe.each(ADAPTERS)('conditional requests on %s', (_name, makeAdapter) => {
       }
     });
 
-    // Bodies over 1 KB go out on Fastify as the UTF-8 bytes they were hashed from (slab slices);
-    // past a slab's 174,762 characters, as text. Both must read the same on the wire.
+    // Bodies over 1 KB go out as the UTF-8 bytes they were hashed from (slab slices); past a
+    // slab's 174,762 characters, as text. Both must read the same on the wire.
     it.each([
       ['just over 1 KB', 1100],
       ['about 100 KB', 100_000],
@@ -273,6 +274,39 @@ describe.each(ADAPTERS)('conditional requests on %s', (_name, makeAdapter) => {
         expect(res.text).toBe(expected);
         expect(res.headers.etag).toBe(tagOf(expected));
       });
+    });
+
+    it('sends a body over 1 KB as the bytes it hashed, and hands them back for a 304', async () => {
+      const slice = jest.spyOn(slabs, 'utf8Slice');
+      const giveBack = jest.spyOn(slabs, 'giveBack');
+      try {
+        const res = await http.get('/hashed/large?chars=5000');
+        expect(res.status).toBe(200);
+        expect(res.text).toBe(JSON.stringify(largeNote(5000, 0)));
+        expect(slice).toHaveBeenCalledTimes(1);
+        expect(giveBack.mock.calls.filter(([given]) => given !== undefined)).toEqual([]);
+        const again = await http
+          .get('/hashed/large?chars=5000')
+          .set('If-None-Match', res.headers.etag);
+        expect(again.status).toBe(304);
+        expect(slice).toHaveBeenCalledTimes(2);
+        expect(giveBack).toHaveBeenCalledWith(slice.mock.results[1].value);
+      } finally {
+        slice.mockRestore();
+        giveBack.mockRestore();
+      }
+    });
+
+    it.each([
+      ['under 1 KB', 100],
+      ['over 1 KB', 5000],
+    ])("completes the app's own JSON type with the charset on a body %s", async (_size, chars) => {
+      const res = await http.get(`/hashed/large-typed?chars=${chars}`);
+      const expected = JSON.stringify(largeNote(chars, 1));
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('application/vnd.api+json; charset=utf-8');
+      expect(res.text).toBe(expected);
+      expect(res.headers.etag).toBe(tagOf(expected));
     });
 
     it('gives two bodies of the same length that differ in one byte different tags', async () => {
