@@ -6,6 +6,7 @@ import type { Profile } from './api/bench-app.module';
 import { FEATURE_NAMES } from './api/features';
 import { drive, once } from './harness/load';
 import {
+  FloorPair,
   Measured,
   NotModifiedPair,
   notModifiedMeets,
@@ -181,6 +182,66 @@ async function measureScenario(
   return row;
 }
 
+/** One side of a paired measurement: a server and the request it is driven with. */
+interface Side {
+  server: ServerProcess;
+  prepared: Prepared;
+}
+
+/** Each side's req/s and server CPU µs per response, round by round, and b/a of each round. */
+interface Rounds {
+  a: number[];
+  b: number[];
+  aCpu: number[];
+  bCpu: number[];
+  ratios: number[];
+}
+
+/**
+ * Two sides in alternating rounds (A/B, B/A, ...), after a warm-up of each, as for bare and ours:
+ * for comparisons the scenario table does not make. Every answer must have its side's status.
+ */
+async function alternate(label: string, a: Side, b: Side, cfg: Config): Promise<Rounds> {
+  const run = async ({ server, prepared }: Side, seconds: number) => {
+    const before = await server.cpu();
+    const result = await drive(server.url, prepared.request, {
+      duration: seconds,
+      connections: cfg.connections,
+    });
+    const responses = Object.values(result.statuses).reduce((sum, n) => sum + n, 0);
+    const wrong = responses - (result.statuses[prepared.status] ?? 0) + result.errors;
+    if (wrong > 0) throw new Error(`${label}: ${wrong} answers were not ${prepared.status}`);
+    return { rps: result.rps, cpu: ((await server.cpu()) - before) / Math.max(1, responses) };
+  };
+  if (cfg.warmup > 0) {
+    await run(a, cfg.warmup);
+    await run(b, cfg.warmup);
+  }
+  const rounds: Rounds = { a: [], b: [], aCpu: [], bCpu: [], ratios: [] };
+  for (let round = 0; round < cfg.rounds; round++) {
+    const first = round % 2 === 0 ? a : b;
+    const got = new Map<Side, { rps: number; cpu: number }>();
+    got.set(first, await run(first, cfg.duration));
+    const second = first === a ? b : a;
+    got.set(second, await run(second, cfg.duration));
+    const ra = got.get(a)!;
+    const rb = got.get(b)!;
+    rounds.a.push(ra.rps);
+    rounds.b.push(rb.rps);
+    rounds.aCpu.push(ra.cpu);
+    rounds.bCpu.push(rb.cpu);
+    rounds.ratios.push(rb.rps / ra.rps);
+    log(
+      `  ${label} round ${round + 1}/${cfg.rounds}: ` +
+        `${Math.round(ra.rps)} against ${Math.round(rb.rps)} req/s, ` +
+        `${ra.cpu.toFixed(1)} against ${rb.cpu.toFixed(1)} µs CPU/req`,
+    );
+  }
+  return rounds;
+}
+
+const scenario = (id: string) => SCENARIOS.find((s) => s.id === id)!;
+
 /**
  * Ours 304 against ours 200 on one server: `get-304`'s request and `get-small`'s, in alternating
  * rounds, so that the budget "the 304 is faster than the 200 it saves" compares like with like.
@@ -195,57 +256,76 @@ async function measureNotModified(
   const ours = servers.ours;
   if (!ours.features.has('etag')) return undefined;
   const target: Target = { url: ours.url, adapter, variant: 'ours', features: ours.features };
-  const find = (id: string) => SCENARIOS.find((s) => s.id === id)!;
-  const ok = await prepare(find('get-small'), target);
-  const nm = await prepare(find('get-304'), target);
-  const pair: NotModifiedPair = { adapter, ok: [], nm: [], okCpu: [], nmCpu: [], ratios: [] };
-  const run = async (prepared: Prepared, seconds: number) => {
-    const before = await ours.cpu();
-    const result = await drive(ours.url, prepared.request, {
-      duration: seconds,
-      connections: cfg.connections,
-    });
-    const responses = Object.values(result.statuses).reduce((a, b) => a + b, 0);
-    const wrong = responses - (result.statuses[prepared.status] ?? 0) + result.errors;
-    if (wrong > 0) throw new Error(`${wrong} answers were not ${prepared.status}`);
-    return { rps: result.rps, cpu: ((await ours.cpu()) - before) / Math.max(1, responses) };
+  const ok = { server: ours, prepared: await prepare(scenario('get-small'), target) };
+  const nm = { server: ours, prepared: await prepare(scenario('get-304'), target) };
+  const rounds = await alternate(`${adapter} ours 200 vs 304`, ok, nm, cfg);
+  return {
+    adapter,
+    ok: rounds.a,
+    nm: rounds.b,
+    okCpu: rounds.aCpu,
+    nmCpu: rounds.bCpu,
+    ratios: rounds.ratios,
   };
-  if (cfg.warmup > 0) {
-    await run(ok, cfg.warmup);
-    await run(nm, cfg.warmup);
+}
+
+/**
+ * Bare Nest against bare Nest plus the contract's two headers (`--variant floor`) on Fastify's
+ * small GET: what the headers alone cost, beside the ratio ours/bare of the table.
+ */
+async function measureFloor(
+  adapter: Adapter,
+  servers: Servers,
+  cfg: Config,
+): Promise<FloorPair | undefined> {
+  if (adapter !== 'fastify' || !cfg.scenarios.some((s) => s.id === 'get-small')) return undefined;
+  const floor = await startServerProcess(join(__dirname, 'server.js'), [
+    ...['--adapter', adapter, '--variant', 'floor'],
+  ]);
+  try {
+    const target = (server: ServerProcess): Target => ({
+      url: server.url,
+      adapter,
+      variant: 'bare',
+      features: server.features,
+    });
+    const bare = {
+      server: servers.bare,
+      prepared: await prepare(scenario('get-small'), target(servers.bare)),
+    };
+    const headers = {
+      server: floor,
+      prepared: await prepare(scenario('get-small'), target(floor)),
+    };
+    const rounds = await alternate(`${adapter} bare vs floor`, bare, headers, cfg);
+    return {
+      adapter,
+      bare: rounds.a,
+      floor: rounds.b,
+      bareCpu: rounds.aCpu,
+      floorCpu: rounds.bCpu,
+      ratios: rounds.ratios,
+    };
+  } finally {
+    await floor.stop();
   }
-  for (let round = 0; round < cfg.rounds; round++) {
-    const order = round % 2 === 0 ? [ok, nm] : [nm, ok];
-    const got = new Map<Prepared, { rps: number; cpu: number }>();
-    for (const prepared of order) got.set(prepared, await run(prepared, cfg.duration));
-    const a = got.get(ok)!;
-    const b = got.get(nm)!;
-    pair.ok.push(a.rps);
-    pair.nm.push(b.rps);
-    pair.okCpu.push(a.cpu);
-    pair.nmCpu.push(b.cpu);
-    pair.ratios.push(b.rps / a.rps);
-    log(
-      `  ${adapter} ours 304 vs 200 round ${round + 1}/${cfg.rounds}: ` +
-        `200 ${Math.round(a.rps)} req/s ${a.cpu.toFixed(1)} µs CPU/req, ` +
-        `304 ${Math.round(b.rps)} req/s ${b.cpu.toFixed(1)} µs CPU/req`,
-    );
-  }
-  return pair;
 }
 
 async function main(): Promise<void> {
   const cfg = config();
   const started = Date.now();
   const perScenario = 2 * (cfg.warmup + cfg.rounds * cfg.duration);
-  // One more pair of the kind per adapter: ours 304 against ours 200.
-  const estimate = cfg.adapters.length * (cfg.scenarios.length + 1) * perScenario;
+  // One more pair of the kind per adapter (ours 304 against ours 200), and on Fastify one more
+  // (bare against the floor).
+  const floors = cfg.adapters.includes('fastify') ? 1 : 0;
+  const estimate = (cfg.adapters.length * (cfg.scenarios.length + 1) + floors) * perScenario;
   log(
     `bench: ${cfg.scenarios.length} scenarios × ${cfg.adapters.length} adapters × 2 variants, ` +
       `${cfg.rounds} rounds of ${cfg.duration} s: about ${Math.ceil(estimate / 60)} min`,
   );
   const rows: Row[] = [];
   const pairs: NotModifiedPair[] = [];
+  const floorPairs: FloorPair[] = [];
   for (const adapter of cfg.adapters) {
     // Each scenario gets the servers of its profile; a profile's servers start when first needed.
     const running = new Map<Profile, Servers>();
@@ -258,6 +338,8 @@ async function main(): Promise<void> {
       const plain = running.get('plain');
       const pair = plain ? await measureNotModified(adapter, plain, cfg) : undefined;
       if (pair) pairs.push(pair);
+      const floor = plain ? await measureFloor(adapter, plain, cfg) : undefined;
+      if (floor) floorPairs.push(floor);
     } finally {
       for (const servers of running.values()) await stopServers(servers);
     }
@@ -274,7 +356,7 @@ async function main(): Promise<void> {
     warmup: cfg.warmup,
     elapsedSeconds: (Date.now() - started) / 1000,
   };
-  const markdown = renderResults(rows, pairs, info);
+  const markdown = renderResults(rows, pairs, floorPairs, info);
   process.stdout.write(markdown);
   if (cfg.out) {
     writeFileSync(cfg.out, markdown);

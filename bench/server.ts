@@ -24,8 +24,8 @@ async function main(): Promise<void> {
     },
   });
   const variant = values.variant as Variant;
-  if (!['bare', 'ours', 'noop'].includes(variant))
-    throw new Error('--variant is bare, ours or noop');
+  if (!['bare', 'ours', 'noop', 'floor'].includes(variant))
+    throw new Error('--variant is bare, ours, noop or floor');
   const profile = values.profile as Profile;
   if (profile !== 'plain' && profile !== 'rate-limited') {
     throw new Error('--profile is plain or rate-limited');
@@ -34,8 +34,16 @@ async function main(): Promise<void> {
   if (values.adapter !== 'fastify' && values.adapter !== 'express') {
     throw new Error('--adapter is express or fastify');
   }
+  if (variant === 'floor') {
+    if (!(adapter instanceof FastifyAdapter)) throw new Error('--variant floor is for fastify');
+    addContractHeaders(adapter);
+  }
   const app = await NestFactory.create(
-    BenchAppModule.forVariant(variant, profile, JSON.parse(values.options)),
+    BenchAppModule.forVariant(
+      variant === 'floor' ? 'bare' : variant,
+      profile,
+      JSON.parse(values.options),
+    ),
     adapter,
     {
       logger: false,
@@ -47,6 +55,24 @@ async function main(): Promise<void> {
   serveParent(`http://127.0.0.1:${port}`, features);
   // A clean exit (not death by signal), so `--cpu-prof` gets to write its profile.
   process.once('SIGTERM', () => void app.close().finally(() => process.exit(0)));
+}
+
+/**
+ * The `floor` variant: on every response, the two headers a tagged GET of ours carries, at the
+ * least they can cost: an `X-Request-Id` of ours' shape from a counter and a constant `ETag` (no
+ * hashing, no state, no logic), set in one `onRequest` hook. What any implementation of the
+ * contract pays on top of bare Nest.
+ */
+function addContractHeaders(adapter: FastifyAdapter): void {
+  let sequence = 0;
+  adapter.getInstance().addHook('onRequest', (_request: unknown, reply: any, done: () => void) => {
+    reply.header(
+      'x-request-id',
+      'req_00000000000000000000' + (++sequence).toString(16).padStart(12, '0'),
+    );
+    reply.header('etag', '"107-1234567890"');
+    done();
+  });
 }
 
 main().catch((error: unknown) => {

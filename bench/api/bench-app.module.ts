@@ -17,8 +17,10 @@ import { BareItemsController, OursItemsController, ReadsController } from './ite
  * `bare`: Nest with its own `ValidationPipe` and nothing else. `ours`: `StatusModule.forRoot()`.
  * `noop` (for diagnosis, not in the table): bare plus one global interceptor that does nothing,
  * the floor any interceptor-based library pays for Nest's RxJS pipeline.
+ * `floor` (Fastify): bare plus the two headers the contract puts on every tagged GET, set in one
+ * adapter hook by `bench/server.ts` (this module is bare's).
  */
-export type Variant = 'bare' | 'ours' | 'noop';
+export type Variant = 'bare' | 'ours' | 'noop' | 'floor';
 
 /**
  * `plain`: no rate limit. `rate-limited`: one request per hour per client, app-wide, for the 429

@@ -65,6 +65,20 @@ export interface NotModifiedPair {
   ratios: number[];
 }
 
+/**
+ * Bare Nest against bare Nest with the contract's two headers set at the least they can cost
+ * (`--variant floor`), on Fastify's small GET, in alternating rounds: no budget, a reference.
+ */
+export interface FloorPair {
+  adapter: Adapter;
+  bare: number[];
+  floor: number[];
+  bareCpu: number[];
+  floorCpu: number[];
+  /** floor/bare req/s of each round. */
+  ratios: number[];
+}
+
 /** Whether a pair meets its budget: the median round's 304 beats its 200. */
 export function notModifiedMeets(pair: NotModifiedPair): boolean {
   return median(pair.ratios) > BUDGET.notModifiedOverOk;
@@ -76,7 +90,12 @@ const us = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(3)}×` : 'n/a');
 
 /** The results as Markdown: how it was run, the table, the 304 check, and notes. */
-export function renderResults(rows: Row[], pairs: NotModifiedPair[], info: RunInfo): string {
+export function renderResults(
+  rows: Row[],
+  pairs: NotModifiedPair[],
+  floors: FloorPair[],
+  info: RunInfo,
+): string {
   const lines: string[] = [];
   lines.push('# Benchmark results', '');
   lines.push(
@@ -136,6 +155,33 @@ export function renderResults(rows: Row[], pairs: NotModifiedPair[], info: RunIn
         `| ${p.adapter} | ${int(median(p.ok))} | ${int(median(p.nm))} | **${x(median(p.ratios))}** | ${spread} | ` +
           `${us(median(p.okCpu))} | ${us(median(p.nmCpu))} | > ${BUDGET.notModifiedOverOk.toFixed(2)}× | ` +
           `${notModifiedMeets(p) ? 'meets' : 'MISSED'} |`,
+      );
+    }
+  }
+  if (floors.length > 0) {
+    lines.push('', "## What the contract's headers cost on their own (Fastify)", '');
+    lines.push(
+      'Bare Nest against bare Nest plus the two headers every tagged GET of ours carries, at the ' +
+        'least they can cost: an `X-Request-Id` from a counter and a constant `ETag` (no hash, no ' +
+        'state, no logic), set in one `onRequest` hook (`--variant floor`). `GET /small`, in ' +
+        'rounds of their own in alternating order. No budget: it is what any implementation of ' +
+        'the contract pays before doing any of the work, beside what ours pays in the table above.',
+      '',
+    );
+    lines.push(
+      '| adapter | bare req/s | floor req/s | floor / bare | spread | bare CPU µs/req | floor CPU µs/req | ours / bare (table) |',
+    );
+    lines.push('|---|--:|--:|--:|---|--:|--:|--:|');
+    for (const f of floors) {
+      const spread =
+        f.ratios.length > 1
+          ? `${Math.min(...f.ratios).toFixed(2)}–${Math.max(...f.ratios).toFixed(2)}`
+          : '';
+      const ours = rows.find((r) => r.adapter === f.adapter && r.scenario.id === 'get-small');
+      const oursRatio = ours?.state === 'measured' ? x(median(ours.ratios)) : 'n/a';
+      lines.push(
+        `| ${f.adapter} | ${int(median(f.bare))} | ${int(median(f.floor))} | **${x(median(f.ratios))}** | ${spread} | ` +
+          `${us(median(f.bareCpu))} | ${us(median(f.floorCpu))} | ${oursRatio} |`,
       );
     }
   }
