@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { EntityTag } from './entity-tags';
-import { utf8Slice } from './utf8-slab';
+import { SLICE_MIN_CHARS, utf8Slice } from './utf8-slab';
 
 /**
  * How a body is hashed into its tag: `'crc32'` (the default), or any hash of `node:crypto`
@@ -14,7 +14,7 @@ export interface HashedBody {
   tag: EntityTag;
   /** The JSON to send in place of the result (so it is serialized once), when we serialized it. */
   json?: string;
-  /** That JSON's UTF-8 bytes, hashed and to be sent as they are (asked for, and over 1 KB). */
+  /** That JSON's UTF-8 bytes, hashed and to be sent as they are (asked for, 64 KB and more). */
   bytes?: Buffer;
 }
 
@@ -82,7 +82,7 @@ export function checkEtagHash(algorithm: EtagHash): void {
  * string is sent; strings and Buffers are hashed as they are; other objects (class instances)
  * are hashed from `JSON.stringify` but still sent as objects, so an outer serializer
  * (`ClassSerializerInterceptor`) keeps its say.
- * With `bytes`, JSON over 1 KB is encoded once into a slab slice (`utf8-slab.ts`) that is both
+ * With `bytes`, JSON of `SLICE_MIN_CHARS` and more is encoded once into a slab slice (`utf8-slab.ts`) that is both
  * hashed and returned to be sent; its tag is the one the text would have.
  */
 export function hashBody(
@@ -98,7 +98,7 @@ export function hashBody(
   if (!plain && isStreamLike(result)) return undefined;
   const json = JSON.stringify(result);
   if (json === undefined) return undefined;
-  if (bytes && plain && json.length > 1024) {
+  if (bytes && plain && json.length >= SLICE_MIN_CHARS) {
     const utf8 = utf8Slice(json);
     if (utf8 !== undefined)
       return { tag: hashBytes(json.length, utf8, algorithm), json, bytes: utf8 };

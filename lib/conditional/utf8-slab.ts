@@ -13,6 +13,14 @@
  */
 export const SLAB_BYTES = 512 * 1024;
 
+/**
+ * The shortest body sent as a slice (64 K characters, 64 KB at least). A slice keeps its whole slab
+ * alive while anything holds it, and a response its client does not read is held until the
+ * socket closes: from this size on, such a response keeps at most 8× its own bytes alive. Shorter
+ * bodies go out as text, where the second encoding costs less anyway (it is proportional).
+ */
+export const SLICE_MIN_CHARS = SLAB_BYTES / 8;
+
 /** The longest text a slab takes (3 UTF-8 bytes per UTF-16 code unit at most); longer: `undefined`. */
 export const SLAB_CHARS = Math.floor(SLAB_BYTES / 3);
 

@@ -59,7 +59,7 @@ export function installReplyShaper(
   const hashing = options.etag !== false;
   // A serialized JSON body goes out as that string. While the adapter's `reply` is Nest's own, it
   // goes straight to Express's `res.send` or Fastify's reply (Nest's would only look again at what
-  // is known here: not a stream, not an Error, JSON), and over 1 KB under our own JSON type as the
+  // is known here: not a stream, not an Error, JSON), and from 64 KB under our own JSON type as the
   // UTF-8 bytes it was hashed from (`payloadOf`), which Nest's `reply` would serialize as JSON. An
   // overridden or wrapped `reply` is always called, with the text.
   const direct = isNestsOwnReply(adapter, express ? 'ExpressAdapter' : 'FastifyAdapter');

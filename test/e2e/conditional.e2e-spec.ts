@@ -234,10 +234,12 @@ describe.each(ADAPTERS)('conditional requests on %s', (_name, makeAdapter) => {
       }
     });
 
-    // Bodies over 1 KB go out as the UTF-8 bytes they were hashed from (slab slices); past a
-    // slab's 174,762 characters, as text. Both must read the same on the wire.
+    // Bodies from 64 K characters go out as the UTF-8 bytes they were hashed from (slab slices);
+    // shorter ones, and past a slab's 174,762 characters, as text. All must read the same.
     it.each([
       ['just over 1 KB', 1100],
+      ['just under 64 K characters', 65_000],
+      ['just over 64 K characters', 66_000],
       ['about 100 KB', 100_000],
       ['the most a slab takes', 174_000],
       ['more than a slab takes', 200_000],
@@ -264,7 +266,7 @@ describe.each(ADAPTERS)('conditional requests on %s', (_name, makeAdapter) => {
     );
 
     it('keeps every large body whole while later ones are written (several at once, past a slab)', async () => {
-      const sizes = [3000, 90_000, 120_000, 5000, 150_000, 60_000, 2000, 170_000];
+      const sizes = [3000, 90_000, 120_000, 70_000, 150_000, 66_000, 2000, 170_000];
       const responses = await Promise.all(
         sizes.map((chars, seed) => http.get(`/hashed/large?chars=${chars}&seed=${seed}`)),
       );
@@ -276,17 +278,17 @@ describe.each(ADAPTERS)('conditional requests on %s', (_name, makeAdapter) => {
       });
     });
 
-    it('sends a body over 1 KB as the bytes it hashed, and hands them back for a 304', async () => {
+    it('sends a body from 64 K characters as the bytes it hashed, and hands them back for a 304', async () => {
       const slice = jest.spyOn(slabs, 'utf8Slice');
       const giveBack = jest.spyOn(slabs, 'giveBack');
       try {
-        const res = await http.get('/hashed/large?chars=5000');
+        const res = await http.get('/hashed/large?chars=70000');
         expect(res.status).toBe(200);
-        expect(res.text).toBe(JSON.stringify(largeNote(5000, 0)));
+        expect(res.text).toBe(JSON.stringify(largeNote(70_000, 0)));
         expect(slice).toHaveBeenCalledTimes(1);
         expect(giveBack.mock.calls.filter(([given]) => given !== undefined)).toEqual([]);
         const again = await http
-          .get('/hashed/large?chars=5000')
+          .get('/hashed/large?chars=70000')
           .set('If-None-Match', res.headers.etag);
         expect(again.status).toBe(304);
         expect(slice).toHaveBeenCalledTimes(2);
@@ -298,8 +300,8 @@ describe.each(ADAPTERS)('conditional requests on %s', (_name, makeAdapter) => {
     });
 
     it.each([
-      ['under 1 KB', 100],
-      ['over 1 KB', 5000],
+      ['under 64 K characters', 100],
+      ['over 64 K characters', 70_000],
     ])("completes the app's own JSON type with the charset on a body %s", async (_size, chars) => {
       const res = await http.get(`/hashed/large-typed?chars=${chars}`);
       const expected = JSON.stringify(largeNote(chars, 1));

@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { hashBody, hashTag } from '../../lib/conditional/body-hash';
+import { SLICE_MIN_CHARS } from '../../lib/conditional/utf8-slab';
 
 /** The default tag, from the UTF-8 bytes as Buffer.from makes them. */
 const expected = (text: string) => `${text.length}-${crc32(Buffer.from(text, 'utf8'))}`;
@@ -33,11 +34,11 @@ describe('hashTag (CRC-32)', () => {
   });
 });
 
-describe('hashBody with bytes (the UTF-8 sent on Fastify)', () => {
+describe('hashBody with bytes (the UTF-8 sent as it is)', () => {
   const bodies: [string, unknown][] = [
-    ['ASCII over 1 KB', { text: 'a'.repeat(2000) }],
-    ['mixed UTF-8', { text: 'é漢😀x'.repeat(3000) }],
-    ['an array', Array.from({ length: 300 }, (_, i) => ({ i, name: 'Łódź' }))],
+    ['ASCII of the shortest length sent as bytes', { text: 'a'.repeat(SLICE_MIN_CHARS - 11) }],
+    ['mixed UTF-8', { text: 'é漢😀x'.repeat(20_000) }],
+    ['an array', Array.from({ length: 5000 }, (_, i) => ({ i, name: 'Łódź' }))],
   ];
 
   it.each(bodies)('gives %s the tag the text has, with the bytes of that text', (_name, body) => {
@@ -45,14 +46,18 @@ describe('hashBody with bytes (the UTF-8 sent on Fastify)', () => {
     const bytes = hashBody(body, 'crc32', true)!;
     expect(bytes.tag).toEqual(text.tag);
     expect(bytes.json).toBe(text.json);
+    expect(bytes.json!.length).toBeGreaterThanOrEqual(SLICE_MIN_CHARS);
     expect(bytes.bytes!.equals(Buffer.from(text.json!, 'utf8'))).toBe(true);
     expect(hashBody(body, 'sha256', true)!.tag).toEqual(hashBody(body, 'sha256')!.tag);
   });
 
-  it('leaves bodies of 1 KB and less, and class instances, as text', () => {
+  it('leaves shorter bodies, and class instances, as text', () => {
     expect(hashBody({ text: 'short' }, 'crc32', true)!.bytes).toBeUndefined();
+    const justShort = hashBody({ text: 'a'.repeat(SLICE_MIN_CHARS - 12) }, 'crc32', true)!;
+    expect(justShort.json).toHaveLength(SLICE_MIN_CHARS - 1);
+    expect(justShort.bytes).toBeUndefined();
     class Note {
-      text = 'n'.repeat(5000);
+      text = 'n'.repeat(SLICE_MIN_CHARS);
     }
     const hashed = hashBody(new Note(), 'crc32', true)!;
     expect(hashed.bytes).toBeUndefined();
