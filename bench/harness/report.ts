@@ -89,6 +89,10 @@ const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 const us = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(3)}×` : 'n/a');
 
+/** The lowest and highest round's ratio, when there was more than one round. */
+const spreadOf = (ratios: number[]) =>
+  ratios.length > 1 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '';
+
 /** The results as Markdown: how it was run, the table, the 304 check, and notes. */
 export function renderResults(
   rows: Row[],
@@ -122,10 +126,7 @@ export function renderResults(
       );
       continue;
     }
-    const spread =
-      row.ratios.length > 1
-        ? `${Math.min(...row.ratios).toFixed(2)}–${Math.max(...row.ratios).toFixed(2)}`
-        : '';
+    const spread = spreadOf(row.ratios);
     const v = verdict(row);
     lines.push(
       `| ${row.adapter} | ${row.scenario.title} | ${row.bare.prepared.status} / ${row.ours.prepared.status} | ` +
@@ -147,10 +148,7 @@ export function renderResults(
     );
     lines.push('|---|--:|--:|--:|---|--:|--:|--:|---|');
     for (const p of pairs) {
-      const spread =
-        p.ratios.length > 1
-          ? `${Math.min(...p.ratios).toFixed(2)}–${Math.max(...p.ratios).toFixed(2)}`
-          : '';
+      const spread = spreadOf(p.ratios);
       lines.push(
         `| ${p.adapter} | ${int(median(p.ok))} | ${int(median(p.nm))} | **${x(median(p.ratios))}** | ${spread} | ` +
           `${us(median(p.okCpu))} | ${us(median(p.nmCpu))} | > ${BUDGET.notModifiedOverOk.toFixed(2)}× | ` +
@@ -173,10 +171,7 @@ export function renderResults(
     );
     lines.push('|---|--:|--:|--:|---|--:|--:|--:|');
     for (const f of floors) {
-      const spread =
-        f.ratios.length > 1
-          ? `${Math.min(...f.ratios).toFixed(2)}–${Math.max(...f.ratios).toFixed(2)}`
-          : '';
+      const spread = spreadOf(f.ratios);
       const ours = rows.find((r) => r.adapter === f.adapter && r.scenario.id === 'get-small');
       const oursRatio = ours?.state === 'measured' ? x(median(ours.ratios)) : 'n/a';
       lines.push(
