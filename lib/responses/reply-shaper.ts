@@ -60,8 +60,8 @@ export function installReplyShaper(
   // A serialized JSON body goes out as that string. While the adapter's `reply` is Nest's own, it
   // goes straight to Express's `res.send` or Fastify's reply (Nest's would only look again at what
   // is known here: not a stream, not an Error, JSON), and from 64 KB under our own JSON type as the
-  // UTF-8 bytes it was hashed from (`payloadOf`), which Nest's `reply` would serialize as JSON. An
-  // overridden or wrapped `reply` is always called, with the text.
+  // UTF-8 bytes it was hashed from (`payloadOf`; Nest's Express `reply` would serialize a Buffer
+  // as JSON). An overridden or wrapped `reply` is always called, with the text.
   const direct = isNestsOwnReply(adapter, express ? 'ExpressAdapter' : 'FastifyAdapter');
   const sendJson: SendJson = !direct
     ? (response, body, status) => {
@@ -131,7 +131,8 @@ export function installReplyShaper(
         response,
         body,
         options.etagHash,
-        direct,
+        // A HEAD sends no body: its bytes would only take slab space.
+        direct && method !== 'HEAD',
       );
     }
     return original(response, body, statusCode);
@@ -183,9 +184,12 @@ function tagged(
     headers['if-unmodified-since'] === undefined
       ? PROCEED
       : evaluatePreconditions(headers, request.method, { exists: true, etag: hashed.tag });
-  if (outcome.kind !== 'proceed') giveBack(hashed.bytes);
-  if (outcome.kind === 'not-modified') return sendJson(response, undefined, 304);
+  if (outcome.kind === 'not-modified') {
+    giveBack(hashed.bytes);
+    return sendJson(response, undefined, 304);
+  }
   if (outcome.kind === 'failed') {
+    giveBack(hashed.bytes);
     throw new PreconditionFailedError('Resource was modified.', {
       currentVersion: hashed.tag.opaque,
     });

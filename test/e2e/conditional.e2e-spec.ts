@@ -278,37 +278,59 @@ describe.each(ADAPTERS)('conditional requests on %s', (_name, makeAdapter) => {
       });
     });
 
-    it('sends a body from 64 K characters as the bytes it hashed, and hands them back for a 304', async () => {
-      const slice = jest.spyOn(slabs, 'utf8Slice');
-      const giveBack = jest.spyOn(slabs, 'giveBack');
-      try {
+    describe('a body sent as the bytes it hashed', () => {
+      let slice: jest.SpiedFunction<typeof slabs.utf8Slice>;
+      let giveBack: jest.SpiedFunction<typeof slabs.giveBack>;
+      beforeEach(() => {
+        slice = jest.spyOn(slabs, 'utf8Slice');
+        giveBack = jest.spyOn(slabs, 'giveBack');
+      });
+      afterEach(() => {
+        slice.mockRestore();
+        giveBack.mockRestore();
+      });
+      /** The slices handed back, in order. */
+      const handedBack = () => giveBack.mock.calls.map(([given]) => given).filter(Boolean);
+
+      it('sends one from 64 K characters, and hands it back for a 304', async () => {
         const res = await http.get('/hashed/large?chars=70000');
         expect(res.status).toBe(200);
         expect(res.text).toBe(JSON.stringify(largeNote(70_000, 0)));
         expect(slice).toHaveBeenCalledTimes(1);
-        expect(giveBack.mock.calls.filter(([given]) => given !== undefined)).toEqual([]);
+        expect(handedBack()).toEqual([]);
         const again = await http
           .get('/hashed/large?chars=70000')
           .set('If-None-Match', res.headers.etag);
         expect(again.status).toBe(304);
         expect(slice).toHaveBeenCalledTimes(2);
-        expect(giveBack).toHaveBeenCalledWith(slice.mock.results[1].value);
-      } finally {
-        slice.mockRestore();
-        giveBack.mockRestore();
-      }
-    });
+        expect(handedBack()).toEqual([slice.mock.results[1].value]);
+      });
 
-    it.each([
-      ['under 64 K characters', 100],
-      ['over 64 K characters', 70_000],
-    ])("completes the app's own JSON type with the charset on a body %s", async (_size, chars) => {
-      const res = await http.get(`/hashed/large-typed?chars=${chars}`);
-      const expected = JSON.stringify(largeNote(chars, 1));
-      expect(res.status).toBe(200);
-      expect(res.headers['content-type']).toBe('application/vnd.api+json; charset=utf-8');
-      expect(res.text).toBe(expected);
-      expect(res.headers.etag).toBe(tagOf(expected));
+      it('hands it back when If-Match fails (412), and takes none for a HEAD', async () => {
+        const res = await http.get('/hashed/large?chars=70000').set('If-Match', '"0-0"');
+        expect(res.status).toBe(412);
+        expect(slice).toHaveBeenCalledTimes(1);
+        expect(handedBack()).toEqual([slice.mock.results[0].value]);
+        const head = await http.head('/hashed/large?chars=70000');
+        expect(head.status).toBe(200);
+        expect(slice).toHaveBeenCalledTimes(1);
+      });
+
+      it.each([
+        ['under 64 K characters', 100],
+        ['over 64 K characters', 70_000],
+      ])(
+        "completes the app's own JSON type with the charset on one %s, sent as text",
+        async (_size, chars) => {
+          const res = await http.get(`/hashed/large-typed?chars=${chars}`);
+          const expected = JSON.stringify(largeNote(chars, 1));
+          expect(res.status).toBe(200);
+          expect(res.headers['content-type']).toBe('application/vnd.api+json; charset=utf-8');
+          expect(res.text).toBe(expected);
+          expect(res.headers.etag).toBe(tagOf(expected));
+          expect(handedBack()).toEqual(slice.mock.results.map((result) => result.value));
+        },
+      );
     });
 
     it('gives two bodies of the same length that differ in one byte different tags', async () => {
