@@ -32,7 +32,11 @@ export async function startServerProcess(
     (m) => m.type === 'ready',
     options.timeoutMs ?? 30_000,
     `${script} ${args.join(' ')} did not start`,
-  );
+  ).catch((error: unknown) => {
+    // Never leave a server that did not come up running behind the run.
+    child.kill('SIGKILL');
+    throw error;
+  });
   return {
     url: ready.url,
     features: new Set(ready.features),
