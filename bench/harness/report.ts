@@ -93,6 +93,11 @@ const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(3)}×` : 'n/a');
 const spreadOf = (ratios: number[]) =>
   ratios.length > 1 ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '';
 
+/** A section of the results: its title, what it measures, and the head of its table. */
+function section(lines: string[], title: string, intro: string, head: string, align: string) {
+  lines.push('', `## ${title}`, '', intro, '', head, align);
+}
+
 /** The results as Markdown: how it was run, the table, the 304 check, and notes. */
 export function renderResults(
   rows: Row[],
@@ -137,16 +142,14 @@ export function renderResults(
     );
   }
   if (pairs.length > 0) {
-    lines.push('', '## The 304 is faster than the 200 it saves (ours, same resource)', '');
-    lines.push(
+    section(
+      lines,
+      'The 304 is faster than the 200 it saves (ours, same resource)',
       "The same server's `GET /small` without and with a matching `If-None-Match`, in rounds of " +
         "their own in alternating order; **304 / 200** is the median of the rounds' ratios.",
-      '',
-    );
-    lines.push(
       '| adapter | ours 200 req/s | ours 304 req/s | 304 / 200 | spread | 200 CPU µs/req | 304 CPU µs/req | budget | verdict |',
+      '|---|--:|--:|--:|---|--:|--:|--:|---|',
     );
-    lines.push('|---|--:|--:|--:|---|--:|--:|--:|---|');
     for (const p of pairs) {
       const spread = spreadOf(p.ratios);
       lines.push(
@@ -157,19 +160,17 @@ export function renderResults(
     }
   }
   if (floors.length > 0) {
-    lines.push('', "## What the contract's headers cost on their own (Fastify)", '');
-    lines.push(
+    section(
+      lines,
+      "What the contract's headers cost on their own (Fastify)",
       'Bare Nest against bare Nest plus the two headers every tagged GET of ours carries, at the ' +
         'least they can cost: an `X-Request-Id` from a counter and a constant `ETag` (no hash, no ' +
         'state, no logic), set in one `onRequest` hook (`--variant floor`). `GET /small`, in ' +
         'rounds of their own in alternating order. No budget: it is what any implementation of ' +
         'the contract pays before doing any of the work, beside what ours pays in the table above.',
-      '',
-    );
-    lines.push(
       '| adapter | bare req/s | floor req/s | floor / bare | spread | bare CPU µs/req | floor CPU µs/req | ours / bare (table) |',
+      '|---|--:|--:|--:|---|--:|--:|--:|',
     );
-    lines.push('|---|--:|--:|--:|---|--:|--:|--:|');
     for (const f of floors) {
       const spread = spreadOf(f.ratios);
       const ours = rows.find((r) => r.adapter === f.adapter && r.scenario.id === 'get-small');
