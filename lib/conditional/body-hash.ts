@@ -82,8 +82,9 @@ export function checkEtagHash(algorithm: EtagHash): void {
  * string is sent; strings and Buffers are hashed as they are; other objects (class instances)
  * are hashed from `JSON.stringify` but still sent as objects, so an outer serializer
  * (`ClassSerializerInterceptor`) keeps its say.
- * With `bytes`, JSON of `SLICE_MIN_CHARS` and more is encoded once into a slab slice (`utf8-slab.ts`) that is both
- * hashed and returned to be sent; its tag is the one the text would have.
+ * With `bytes`, JSON of `SLICE_MIN_CHARS` and more is encoded once into a slab slice
+ * (`utf8-slab.ts`) that is both hashed and returned to be sent; its tag is the one the text
+ * would have.
  */
 export function hashBody(
   result: unknown,
