@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { EntityTag } from './entity-tags';
-import { SLICE_MIN_CHARS, utf8Slice } from './utf8-slab';
+import { giveBack, SLICE_MIN_CHARS, utf8Slice } from './utf8-slab';
 
 /**
  * How a body is hashed into its tag: `'crc32'` (the default), or any hash of `node:crypto`
@@ -41,24 +41,18 @@ function hashBytes(length: number, utf8: Buffer, algorithm: EtagHash): EntityTag
   return { weak: false, opaque: crypto.hash(algorithm, utf8, 'base64url') };
 }
 
-/** Strings up to this many characters are encoded into a scratch buffer kept for the purpose. */
-const SCRATCH_CHARS = 128 * 1024;
-let scratch: Buffer | undefined;
-
 /**
  * zlib's CRC-32 of the UTF-8 bytes of `data`. Given a string over 1 KB, zlib would allocate a
  * buffer as large for the UTF-8 bytes and free it again, per response (measured: ~4 µs of the ~19
- * µs a 100 KB body costs); such a string is encoded into one scratch buffer instead (3 bytes per
- * character at most, so it always fits: UTF-16 code units never take more in UTF-8). Synchronous,
- * so one buffer serves every request.
+ * µs a 100 KB body costs); such a string is encoded into the slab the bytes sent are taken from,
+ * and handed back at once (synchronous: nothing else can take slab space in between).
  */
 function crc32OfText(data: string | Buffer): number {
-  if (typeof data !== 'string' || data.length <= 1024 || data.length > SCRATCH_CHARS) {
-    return crc32(data);
-  }
-  scratch ??= Buffer.allocUnsafeSlow(SCRATCH_CHARS * 3);
-  const length = scratch.write(data, 0, 'utf8');
-  return crc32(scratch.subarray(0, length));
+  const utf8 = typeof data === 'string' && data.length > 1024 ? utf8Slice(data) : undefined;
+  if (utf8 === undefined) return crc32(data);
+  const crc = crc32(utf8);
+  giveBack(utf8);
+  return crc;
 }
 
 /**

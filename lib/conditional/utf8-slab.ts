@@ -46,7 +46,7 @@ export function utf8Slice(text: string): Buffer | undefined {
 
 /**
  * Hands back the slice just taken, when it is not sent after all (a 304, a 412, a body sent as
- * text) and nothing else holds it: the next body is written over it, so a client revalidating a
+ * text, bytes encoded only for their CRC-32) and nothing else holds it: the next body is written over it, so a client revalidating a
  * large body does not use up slabs. Any other slice is left alone.
  */
 export function giveBack(slice: Buffer | undefined): void {

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { hashBody, hashTag } from '../../lib/conditional/body-hash';
-import { SLICE_MIN_CHARS } from '../../lib/conditional/utf8-slab';
+import { SLAB_CHARS, SLICE_MIN_CHARS, utf8Slice } from '../../lib/conditional/utf8-slab';
 
 /** The default tag, from the UTF-8 bytes as Buffer.from makes them. */
 const expected = (text: string) => `${text.length}-${crc32(Buffer.from(text, 'utf8'))}`;
@@ -12,15 +12,27 @@ describe('hashTag (CRC-32)', () => {
     ['Latin-1 and CJK', 'é漢'.repeat(5000)],
     ['surrogate pairs (4 UTF-8 bytes each)', '😀'.repeat(40_000)],
     ['lone surrogates', `{"x":"${'\ud800'.repeat(3000)}"}`],
-    ['the largest string the scratch buffer takes, all 3-byte', '漢'.repeat(128 * 1024)],
-    ['one character more than it takes', '漢'.repeat(128 * 1024 + 1)],
+    ['128 K characters, all 3-byte', '漢'.repeat(128 * 1024)],
+    ['one character more', '漢'.repeat(128 * 1024 + 1)],
+    ['the largest string a slab takes, all 3-byte', '漢'.repeat(SLAB_CHARS)],
+    ['one character more than a slab takes', '漢'.repeat(SLAB_CHARS + 1)],
   ];
 
   it.each(cases)('tags %s by the CRC-32 of its UTF-8 bytes', (_name, text) => {
     expect(hashTag(text).opaque).toBe(expected(text));
   });
 
-  it('gives the same tag again after a longer body used the scratch buffer', () => {
+  it('hands the slab space it encoded into back at once', () => {
+    const before = utf8Slice('a'.repeat(3000))!;
+    expect(hashTag('b'.repeat(5000)).opaque).toBe(expected('b'.repeat(5000)));
+    const after = utf8Slice('c'.repeat(10))!;
+    // Where the hashed bytes began: after `before`, or at the start of a slab opened for them.
+    const start = after.buffer === before.buffer ? before.byteOffset + 3000 : 0;
+    expect(after.byteOffset).toBe(start);
+    expect(before.toString()).toBe('a'.repeat(3000));
+  });
+
+  it('gives the same tag again after a longer body was encoded for its CRC-32', () => {
     const long = 'x'.repeat(100_000);
     const shorter = '{"y":' + '1'.repeat(2000) + '}';
     expect(hashTag(long).opaque).toBe(expected(long));
