@@ -12,6 +12,7 @@ export {
   NotFoundError,
   PreconditionFailedError,
   PreconditionRequiredError,
+  ServiceUnavailableError,
   TooManyRequestsError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,

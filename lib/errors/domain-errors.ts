@@ -179,6 +179,27 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
+/**
+ * 503: a dependency (Redis, a database, a queue) is down, paused or busy. The request did nothing;
+ * `retryAfter` seconds become `Retry-After`. Expected, so it is logged once at warn, not as a bug.
+ *
+ * @example
+ * throw new ServiceUnavailableError('The database is busy; try again shortly.', 1, { cause: error });
+ */
+export class ServiceUnavailableError extends DomainError {
+  static override readonly defaultMessage: string =
+    'The service is temporarily unavailable. Please retry later.';
+  readonly status: number = 503;
+  constructor(message?: string, retryAfter = 1, options: DomainErrorOptions = {}) {
+    const seconds = Math.max(1, Math.ceil(retryAfter));
+    super(
+      message,
+      { retryAfter: seconds },
+      { ...options, headers: { 'Retry-After': String(seconds), ...options.headers } },
+    );
+  }
+}
+
 /** `Validation Failed: name, email.`: at most ten names, then how many more. */
 export function validationMessage(details: readonly FieldProblem[]): string {
   const fields = [...new Set(details.map((d) => d.field))];
