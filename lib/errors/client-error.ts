@@ -35,7 +35,7 @@ export function answerClientErrors(
     }
     const descriptor = describe(error);
     const requestId = generate();
-    const { contentType, body } = bodies.build(descriptor, requestId, '/');
+    const { contentType, body } = bodies.build(descriptor, requestId);
     socket.end(
       `HTTP/1.1 ${descriptor.status} ${reasonPhrase(descriptor.status)}\r\n` +
         `Content-Type: ${contentType}\r\n` +

@@ -26,10 +26,10 @@ export class ErrorBodyBuilder {
   build(
     descriptor: ErrorDescriptor,
     requestId: string,
-    url: string,
+    instance?: string,
   ): { contentType: string; body: string; object: Record<string, unknown> } {
     if (this.options.format === 'problem') {
-      const object = this.problem(descriptor, requestId, url);
+      const object = this.problem(descriptor, requestId, instance);
       return { contentType: PROBLEM_TYPE, body: JSON.stringify(object), object };
     }
     const object = this.envelope(descriptor, requestId);
@@ -51,17 +51,26 @@ export class ErrorBodyBuilder {
     return body;
   }
 
-  /** RFC 9457: `{ type, title, status, detail, instance, code, requestId, errors?, ...extras }` */
-  problem(descriptor: ErrorDescriptor, requestId: string, url: string): Record<string, unknown> {
+  /**
+   * RFC 9457: `{ type, title, status, detail, instance?, code, requestId, errors?, ...extras }`.
+   * An HTTP error has no `instance`: its `requestId` names the occurrence, and the request's own
+   * path would tell a hidden 404 (`@HideForbidden`) from a real one. A failed job's error names
+   * its status monitor.
+   */
+  problem(
+    descriptor: ErrorDescriptor,
+    requestId: string,
+    instance?: string,
+  ): Record<string, unknown> {
     const body: Record<string, unknown> = {
       type: this.options.docsUrl?.(descriptor.code) ?? 'about:blank',
       title: reasonPhrase(descriptor.status),
       status: descriptor.status,
       detail: descriptor.message,
-      instance: url.split('?')[0],
-      code: descriptor.code,
-      requestId,
     };
+    if (instance !== undefined) body.instance = instance;
+    body.code = descriptor.code;
+    body.requestId = requestId;
     if (descriptor.details && descriptor.details.length > 0) {
       body.errors = descriptor.details.map((d) => ({
         detail: d.message,

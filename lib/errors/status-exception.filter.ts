@@ -125,7 +125,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
       originalReply(adapter)(response, undefined, 204);
       return;
     }
-    this.write(adapter, request, response, routeNotFound(method, path, allowed), id, path);
+    this.write(adapter, request, response, routeNotFound(method, path, allowed), id);
   }
 
   /** The `Allow` value of a path (OPTIONS included), or undefined for an unknown path. */
@@ -141,18 +141,13 @@ export class StatusExceptionFilter implements ExceptionFilter {
     response: any,
     descriptor: ErrorDescriptor,
     requestId: string,
-    path?: string,
   ): void {
     if (adapter.isHeadersSent(response)) {
       // Too late for a status: end what was started rather than hang the client.
       adapter.end(response);
       return;
     }
-    const { contentType, body } = this.bodies.build(
-      descriptor,
-      requestId,
-      path ?? pathOf(String(adapter.getRequestUrl(request))),
-    );
+    const { contentType, body } = this.bodies.build(descriptor, requestId);
     adapter.setHeader(response, this.options.requestIdHeader, requestId);
     const headers = descriptor.headers;
     if (headers) for (const name in headers) adapter.setHeader(response, name, headers[name]);

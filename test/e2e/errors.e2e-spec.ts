@@ -475,7 +475,6 @@ describe.each(ADAPTERS)('problem details on %s', (_name, makeAdapter) => {
       title: 'Unprocessable Content',
       status: 422,
       detail: 'Validation Failed: email, items[0].sku.',
-      instance: '/things',
       code: 'VALIDATION_FAILED',
       requestId: expect.stringMatching(REQUEST_ID),
       errors: [
@@ -494,11 +493,9 @@ describe.each(ADAPTERS)('problem details on %s', (_name, makeAdapter) => {
     const res = await request(running.url)[method](path);
     expect(res.status).toBe(status);
     expect(res.body.status).toBe(status);
-    expect(res.body).toMatchObject({
-      title: expect.any(String),
-      detail: expect.any(String),
-      instance: path,
-    });
+    expect(res.body).toMatchObject({ title: expect.any(String), detail: expect.any(String) });
+    // No `instance`: the request id names the occurrence (and a path would tell hidden 404s apart).
+    expect(res.body).not.toHaveProperty('instance');
   });
 });
 

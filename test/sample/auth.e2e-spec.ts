@@ -303,3 +303,35 @@ describe.each(SAMPLE_ADAPTERS)('sample auth on %s', (adapter) => {
     });
   });
 });
+
+describe.each(SAMPLE_ADAPTERS)('sample hidden 404 in the problem format on %s', (adapter) => {
+  let sample: RunningSample;
+  beforeAll(async () => {
+    sample = await startSample(adapter, { rateLimit: 1_000_000, errorFormat: 'problem' });
+  });
+  afterAll(() => sample.close());
+
+  it("another user's private repo and a missing one: byte-for-byte the same, bar requestId", async () => {
+    const http = request(sample.url);
+    const token = (
+      await http
+        .post('/api/auth/token')
+        .send({ email: 'grace@example.com', password: 'grace-password' })
+    ).body.accessToken;
+    const hidden = await http.get('/api/repos/2').set(bearer(token));
+    const missing = await http.get('/api/repos/999').set(bearer(token));
+    expect([hidden.status, missing.status]).toEqual([404, 404]);
+    expect(hidden.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(hidden.body).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'Repository not found.',
+      code: 'REPO_NOT_FOUND',
+      requestId: expect.stringMatching(REQUEST_ID),
+    });
+    expect(hidden.text.replaceAll(hidden.body.requestId, '')).toBe(
+      missing.text.replaceAll(missing.body.requestId, ''),
+    );
+  });
+});

@@ -144,7 +144,6 @@ describe.each(SAMPLE_ADAPTERS)('sample with ERROR_FORMAT=problem on %s', (adapte
       type: 'about:blank',
       title: 'Unprocessable Content',
       status: 422,
-      instance: '/api/users',
       errors: [
         { detail: 'Must be a valid email address.', pointer: '#/email', code: 'INVALID_FORMAT' },
       ],
