@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { Agent, request } from 'undici';
+import { request } from 'undici';
 import type { MemoryMessage } from './harness/child-ipc';
 import { median } from './harness/load';
 import { startServerProcess, ServerProcess } from './harness/server-process';
-import { reportBodies, soakMix } from './soak-traffic';
+import { faultProblems, FaultResult, renderFaults, soakFaults } from './soak-faults';
+import { JobFollower, JobTally } from './soak-jobs';
+import { soakMix } from './soak-traffic';
 
 /**
  * `npm run soak`: a few minutes of mixed traffic against the sample (reads, every error path,
@@ -18,7 +20,8 @@ import { reportBodies, soakMix } from './soak-traffic';
  * that keeps growing.
  *
  * Options: `--duration S` (per adapter, default 180), `--rate N` (mix requests/s, default 600), `--job-rate N` (jobs/s, default 150),
- * `--adapters express,fastify`, `--quick` (30 s, nothing written), `--out FILE`.
+ * `--adapters express,fastify`, `--quick` (30 s, nothing written), `--out FILE`,
+ * `--fault-duration S` (the fault phase per adapter, default 90; 0 leaves it out; see `soak-faults.ts`).
  */
 const JOB_STORE_BOUND = 10_000; // JobsOptions.maxEntries, the sample keeps the default
 /** Short, so the sample's 16 job slots keep up with the job rate (16 / 50 ms = 320 jobs/s). */
@@ -31,19 +34,6 @@ interface Sample {
   rss: number;
   heapUsed: number;
   jobStoreSize: number;
-}
-
-interface JobTally {
-  /** `POST /api/reports` sent, and how they were answered. */
-  submitted: number;
-  submitStatuses: Record<number, number>;
-  accepted: number;
-  succeeded: number;
-  failed: number;
-  /** The monitor said 404 before the job ended: lost. */
-  lost: number;
-  /** Still pending when the soak stopped waiting. */
-  unfinished: number;
 }
 
 interface AdapterResult {
@@ -64,117 +54,6 @@ interface AdapterResult {
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const log = (message: string) => process.stderr.write(message + '\n');
-
-/**
- * Sends report jobs at a steady rate and follows every accepted one on its monitor until it
- * succeeds (303) or fails (200 `failed`).
- */
-class JobFollower {
-  readonly tally: JobTally = {
-    submitted: 0,
-    submitStatuses: {},
-    accepted: 0,
-    succeeded: 0,
-    failed: 0,
-    lost: 0,
-    unfinished: 0,
-  };
-  readonly statuses: Record<number, number> = {};
-  private readonly due: { url: string; at: number }[] = [];
-  /**
-   * Jobs (127.0.0.2) and monitor polls (127.0.0.3) come from loopback addresses of their own, so
-   * each is a client of its own for the rate limit, under it: the mix's 429s do not fall on them.
-   */
-  private readonly submitter = new Agent({ localAddress: '127.0.0.2' });
-  private readonly poller = new Agent({ localAddress: '127.0.0.3' });
-  private active = 0;
-  private stopped = false;
-
-  constructor(private readonly base: string) {}
-
-  /** `perSecond` `POST /api/reports` a second for `seconds`, each answer read. */
-  async submit(perSecond: number, seconds: number): Promise<void> {
-    const t0 = Date.now();
-    const inFlight = new Set<Promise<void>>();
-    for (let i = 0; i < perSecond * seconds; i++) {
-      await sleep(t0 + (i * 1000) / perSecond - Date.now());
-      const sent = this.submitOne(reportBodies[i % reportBodies.length]);
-      inFlight.add(sent);
-      void sent.finally(() => inFlight.delete(sent));
-    }
-    await Promise.all(inFlight);
-  }
-
-  private async submitOne(body: string): Promise<void> {
-    this.tally.submitted++;
-    try {
-      const response = await request(this.base + '/api/reports', {
-        dispatcher: this.submitter,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-      });
-      const text = await response.body.text();
-      const status = response.statusCode;
-      this.tally.submitStatuses[status] = (this.tally.submitStatuses[status] ?? 0) + 1;
-      if (status !== 202) return;
-      this.tally.accepted++;
-      const { statusUrl } = JSON.parse(text) as { statusUrl: string };
-      this.schedule({ url: statusUrl, at: Date.now() + REPORT_DELAY_MS + 50 });
-    } catch {
-      this.tally.submitStatuses[0] = (this.tally.submitStatuses[0] ?? 0) + 1;
-    }
-  }
-
-  get pending(): number {
-    return this.due.length + this.active;
-  }
-
-  /** Polls due jobs, at most 8 at a time, until `stop()`. */
-  async run(): Promise<void> {
-    while (!this.stopped) {
-      const now = Date.now();
-      while (this.active < 8 && this.due.length > 0 && this.due[0].at <= now) {
-        const job = this.due.shift()!;
-        this.active++;
-        void this.poll(job.url).finally(() => this.active--);
-      }
-      await sleep(20);
-    }
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.tally.unfinished = this.pending;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.submitter.close(), this.poller.close()]);
-  }
-
-  private async poll(url: string): Promise<void> {
-    const again = (ms: number) => this.schedule({ url, at: Date.now() + ms });
-    try {
-      const response = await request(this.base + url, { method: 'GET', dispatcher: this.poller });
-      const text = await response.body.text();
-      this.statuses[response.statusCode] = (this.statuses[response.statusCode] ?? 0) + 1;
-      if (response.statusCode === 303) this.tally.succeeded++;
-      else if (response.statusCode === 404) this.tally.lost++;
-      else if (response.statusCode === 200 && JSON.parse(text).status === 'failed')
-        this.tally.failed++;
-      else again(response.statusCode === 429 ? 500 : 1000); // pending, or rate limited
-    } catch {
-      again(1000);
-    }
-  }
-
-  private schedule(job: { url: string; at: number }): void {
-    // Kept in order of `at`: retries go after what is already due.
-    let i = this.due.length;
-    while (i > 0 && this.due[i - 1].at > job.at) i--;
-    this.due.splice(i, 0, job);
-  }
-}
 
 async function sample(server: ServerProcess, t0: number): Promise<Sample> {
   const m: MemoryMessage = await server.memory();
@@ -227,7 +106,11 @@ async function soakAdapter(
       body: JSON.stringify({ email: 'admin@example.com', password: 'admin-password' }),
     });
     const { accessToken } = (await tokenResponse.body.json()) as { accessToken: string };
-    const follower = new JobFollower(base);
+    const follower = new JobFollower(
+      () => base,
+      () => base,
+      REPORT_DELAY_MS,
+    );
     const following = follower.run();
     const t0 = Date.now();
     const samples: Sample[] = [];
@@ -310,6 +193,7 @@ function problems(r: AdapterResult): string[] {
     ([s]) => Number(s) >= 500,
   );
   if (fives.length > 0) found.push(`5xx answers: ${JSON.stringify(Object.fromEntries(fives))}`);
+  if (r.jobs.hung > 0) found.push(`${r.jobs.hung} submissions or polls hung`);
   if (r.jobs.lost > 0) found.push(`${r.jobs.lost} accepted jobs lost (404 before they ended)`);
   if (r.jobs.unfinished > 0) found.push(`${r.jobs.unfinished} jobs unfinished when the soak ended`);
   if (r.jobs.accepted !== r.jobs.succeeded + r.jobs.failed + r.jobs.lost + r.jobs.unfinished)
@@ -385,6 +269,7 @@ async function main(): Promise<void> {
       'job-rate': { type: 'string', default: '150' },
       adapters: { type: 'string', default: 'express,fastify' },
       out: { type: 'string' },
+      'fault-duration': { type: 'string' },
     },
   });
   const seconds = Number(values.duration ?? (values.quick ? 30 : 180));
@@ -395,13 +280,23 @@ async function main(): Promise<void> {
   const results: AdapterResult[] = [];
   const jobRate = Number(values['job-rate']);
   for (const adapter of adapters) results.push(await soakAdapter(adapter, seconds, rate, jobRate));
-  const markdown = render(results);
+  const faultSeconds = Number(values['fault-duration'] ?? (values.quick ? 30 : 90));
+  const faults: FaultResult[] = [];
+  if (faultSeconds > 0)
+    for (const adapter of adapters)
+      faults.push(await soakFaults(adapter, faultSeconds, rate / 2, jobRate / 5, log));
+  const markdown =
+    render(results) + (faults.length ? '\n' + renderFaults(faults).join('\n') + '\n' : '');
   process.stdout.write(markdown);
   if (out) {
     writeFileSync(out, markdown);
     log(`soak: wrote ${out}`);
   }
-  if (results.some((r) => problems(r).length > 0)) process.exitCode = 1;
+  if (
+    results.some((r) => problems(r).length > 0) ||
+    faults.some((f) => faultProblems(f).length > 0)
+  )
+    process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

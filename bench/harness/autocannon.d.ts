@@ -20,9 +20,17 @@ declare module 'autocannon' {
       path?: string;
       headers?: Record<string, string>;
       body?: string;
-      onResponse?: (status: number, body: string) => void;
+      onResponse?: OnResponse;
     }[];
   }
+
+  /** Called with every answer to a request of `requests`. */
+  type OnResponse = (
+    status: number,
+    body: string,
+    context: Record<string, unknown>,
+    headers: Record<string, string | undefined>,
+  ) => void;
 
   interface Result {
     duration: number;

@@ -11,6 +11,8 @@ export interface ServerProcess {
   /** CPU time (user + system) the child has used so far, microseconds. */
   cpu(): Promise<number>;
   stop(): Promise<void>;
+  /** Ends the process at once (SIGKILL), as a crash would: no shutdown hook runs. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -51,13 +53,16 @@ export async function startServerProcess(
       const { user, system } = await reply;
       return user + system;
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => end(child, 'SIGTERM'),
+    kill: () => end(child, 'SIGKILL'),
   };
+}
+
+async function end(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  await exited;
 }
 
 function waitFor<T extends { type: string }>(
