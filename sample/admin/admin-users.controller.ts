@@ -9,7 +9,7 @@ export class AdminUsersController {
   /** 204; 401 without a valid token; 403 for a non-admin; 404 for a missing user. */
   @Roles('admin', { message: 'Admin role required to delete users.' })
   @Delete(':id')
-  remove(@Param('id') id: string): void {
-    this.users.remove(id);
+  remove(@Param('id') id: string): Promise<void> {
+    return this.users.remove(id);
   }
 }

@@ -15,8 +15,8 @@ export class AuthController {
   @Public()
   @Post('token')
   @HttpCode(200)
-  issue(@Body() dto: CredentialsDto) {
-    const userId = this.credentials.check(dto.email, dto.password);
+  async issue(@Body() dto: CredentialsDto) {
+    const userId = await this.credentials.check(dto.email, dto.password);
     return {
       accessToken: this.tokens.sign(userId),
       tokenType: 'Bearer',

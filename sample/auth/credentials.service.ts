@@ -11,10 +11,12 @@ export class CredentialsService {
   constructor(private readonly database: SampleDatabase) {}
 
   /** The user id; 401 with one message for an unknown email and a wrong password alike. */
-  check(email: string, password: string): number {
-    const row = this.database.db
-      .prepare('SELECT id, password_hash FROM users WHERE email = ?')
-      .get(email) as { id: number; password_hash: string | null } | undefined;
+  async check(email: string, password: string): Promise<number> {
+    const row = await this.database.read(
+      (db) =>
+        db.prepare('SELECT id, password_hash FROM users WHERE email = ?').get(email) as
+          { id: number; password_hash: string | null } | undefined,
+    );
     const matches = verifyPassword(password, row ? row.password_hash : UNKNOWN_USER_HASH);
     if (!row || !matches) throw new UnauthenticatedError('Invalid email or password.');
     return row.id;

@@ -18,12 +18,14 @@ export class JwtAuthenticator implements Authenticator {
     private readonly users: UsersService,
   ) {}
 
-  authenticate(request: { headers: Record<string, string | undefined> }): User | undefined {
+  async authenticate(request: {
+    headers: Record<string, string | undefined>;
+  }): Promise<User | undefined> {
     const token = bearerToken(request);
     if (token === undefined) return undefined;
     const userId = this.tokens.verify(token);
     try {
-      return this.users.find(userId);
+      return await this.users.find(userId);
     } catch (error) {
       if (error instanceof UserNotFound) throw new InvalidTokenError();
       throw error;

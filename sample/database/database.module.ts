@@ -7,10 +7,14 @@ import { SampleDatabase } from './sample-database';
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(SampleDatabase) private readonly database: SampleDatabase) {}
 
+  /**
+   * Opens the database now, before Nest builds the app: one that cannot be used stops the start
+   * with its one-line reason (an error inside Nest's start-up is printed with a stack).
+   */
   static forPath(path: string): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [{ provide: SampleDatabase, useFactory: () => new SampleDatabase(path) }],
+      providers: [{ provide: SampleDatabase, useValue: new SampleDatabase(path) }],
       exports: [SampleDatabase],
     };
   }

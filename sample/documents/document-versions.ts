@@ -15,8 +15,11 @@ import { DocumentsService } from './documents.service';
 export class DocumentVersions implements CurrentVersionResolver<Document> {
   constructor(private readonly documents: DocumentsService) {}
 
-  resolve(request: { method: string; params: { id: string } }): Document | undefined {
-    const document = this.documents.find(request.params.id);
+  async resolve(request: {
+    method: string;
+    params: { id: string };
+  }): Promise<Document | undefined> {
+    const document = await this.documents.find(request.params.id);
     if (!document && request.method !== 'PUT') throw new DocumentNotFound(request.params.id);
     recordCheckedVersion(request, document ? document.version : null);
     return document;

@@ -27,8 +27,12 @@ export class DocumentsController {
 
   /** Upsert: 200 + the new ETag when it existed, 201 + Location when it did not; 409 when stale. */
   @Put(':id')
-  upsert(@Param('id') id: string, @Body() dto: DocumentDto, @Checked() checked: CheckedVersion) {
-    const { document, isNew } = this.documents.upsert(id, dto, checked);
+  async upsert(
+    @Param('id') id: string,
+    @Body() dto: DocumentDto,
+    @Checked() checked: CheckedVersion,
+  ) {
+    const { document, isNew } = await this.documents.upsert(id, dto, checked);
     return isNew ? created(document) : document;
   }
 
@@ -45,7 +49,7 @@ export class DocumentsController {
 
   /** 204, then 404. */
   @Delete(':id')
-  remove(@Param('id') id: string, @Checked() checked: CheckedVersion) {
-    this.documents.remove(id, checked);
+  async remove(@Param('id') id: string, @Checked() checked: CheckedVersion): Promise<void> {
+    await this.documents.remove(id, checked);
   }
 }

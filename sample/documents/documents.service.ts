@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Database as Db } from 'better-sqlite3';
 import { SampleDatabase, timestamp } from '../database/sample-database';
 import { parseId } from '../ids/numeric-id';
 import type { CheckedVersion } from '../locking/checked-version';
@@ -29,20 +30,23 @@ function toDocument(row: DocumentRow): Document {
 /**
  * Documents in SQLite; every change bumps `version`, the source of the ETag. A write given the
  * version its precondition was checked against (`checked`) is a compare-and-set: it happens only
- * if the row is still at that version, else it answers the 409 of a stale `If-Match`.
+ * if the row is still at that version, else it answers the 409 of a stale `If-Match`. Every write
+ * is one immediate transaction (`SampleDatabase.write`), its 404/409 decided inside it.
  */
 @Injectable()
 export class DocumentsService {
   constructor(private readonly database: SampleDatabase) {}
 
   /** The document, or `undefined` when there is none (a PUT may create it). */
-  find(id: string): Document | undefined {
+  find(id: string): Promise<Document | undefined> {
     const numeric = parseId(id);
-    return numeric === undefined ? undefined : this.findRow(numeric);
+    return numeric === undefined
+      ? Promise.resolve(undefined)
+      : this.database.read((db) => findRow(db, numeric));
   }
 
-  get(id: string): Document {
-    const document = this.find(id);
+  async get(id: string): Promise<Document> {
+    const document = await this.find(id);
     if (!document) throw new DocumentNotFound(id);
     return document;
   }
@@ -55,13 +59,12 @@ export class DocumentsService {
     id: string,
     dto: DocumentDto,
     checked?: CheckedVersion,
-  ): { document: Document; isNew: boolean } {
+  ): Promise<{ document: Document; isNew: boolean }> {
     const numeric = parseId(id);
-    if (numeric === undefined) throw new DocumentNotFound(id);
+    if (numeric === undefined) return Promise.reject(new DocumentNotFound(id));
     const fields = { id: numeric, title: dto.title, body: dto.body ?? '', updatedAt: timestamp() };
-    const { db } = this.database;
-    if (checked === undefined) {
-      return db.transaction(() => {
+    return this.database.write((db) => {
+      if (checked === undefined) {
         const isNew = !db.prepare('SELECT 1 FROM documents WHERE id = ?').get(numeric);
         const row = db
           .prepare(
@@ -73,73 +76,78 @@ export class DocumentsService {
           )
           .get(fields) as DocumentRow;
         return { document: toDocument(row), isNew };
-      })();
-    }
-    const row = (
-      checked === null
-        ? db
-            .prepare(
-              `INSERT INTO documents (id, title, body, version, updated_at)
-               VALUES (@id, @title, @body, 1, @updatedAt)
-               ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
-            )
-            .get(fields)
-        : db
-            .prepare(
-              `UPDATE documents SET title = @title, body = @body, version = version + 1,
-                 updated_at = @updatedAt
-               WHERE id = @id AND version = @checked RETURNING ${COLUMNS}`,
-            )
-            .get({ ...fields, checked })
-    ) as DocumentRow | undefined;
-    if (!row) throw versionConflict(checked, this.findRow(numeric)?.version);
-    return { document: toDocument(row), isNew: checked === null };
+      }
+      const row = (
+        checked === null
+          ? db
+              .prepare(
+                `INSERT INTO documents (id, title, body, version, updated_at)
+                 VALUES (@id, @title, @body, 1, @updatedAt)
+                 ON CONFLICT (id) DO NOTHING RETURNING ${COLUMNS}`,
+              )
+              .get(fields)
+          : db
+              .prepare(
+                `UPDATE documents SET title = @title, body = @body, version = version + 1,
+                   updated_at = @updatedAt
+                 WHERE id = @id AND version = @checked RETURNING ${COLUMNS}`,
+              )
+              .get({ ...fields, checked })
+      ) as DocumentRow | undefined;
+      if (!row) throw versionConflict(checked, findRow(db, numeric)?.version);
+      return { document: toDocument(row), isNew: checked === null };
+    });
   }
 
   /**
    * Changes the fields given, in one statement (so two PATCHes of different fields both land);
    * only at the `checked` version when there is one; 404 when there is no such document.
    */
-  patch(id: string, dto: PatchDocumentDto, checked?: CheckedVersion): Document {
+  patch(id: string, dto: PatchDocumentDto, checked?: CheckedVersion): Promise<Document> {
     const numeric = parseId(id);
-    if (numeric === undefined) throw new DocumentNotFound(id);
-    const row = this.database.db
-      .prepare(
-        `UPDATE documents SET title = COALESCE(@title, title), body = COALESCE(@body, body),
-           version = version + 1, updated_at = @updatedAt
-         WHERE id = @id AND (@checked IS NULL OR version = @checked) RETURNING ${COLUMNS}`,
-      )
-      .get({
-        id: numeric,
-        title: dto.title ?? null,
-        body: dto.body ?? null,
-        updatedAt: timestamp(),
-        checked: checked ?? null,
-      }) as DocumentRow | undefined;
-    if (row) return toDocument(row);
-    throw this.missedWrite(id, numeric, checked);
+    if (numeric === undefined) return Promise.reject(new DocumentNotFound(id));
+    return this.database.write((db) => {
+      const row = db
+        .prepare(
+          `UPDATE documents SET title = COALESCE(@title, title), body = COALESCE(@body, body),
+             version = version + 1, updated_at = @updatedAt
+           WHERE id = @id AND (@checked IS NULL OR version = @checked) RETURNING ${COLUMNS}`,
+        )
+        .get({
+          id: numeric,
+          title: dto.title ?? null,
+          body: dto.body ?? null,
+          updatedAt: timestamp(),
+          checked: checked ?? null,
+        }) as DocumentRow | undefined;
+      if (row) return toDocument(row);
+      throw missedWrite(db, id, numeric, checked);
+    });
   }
 
   /** Deletes the document (only at the `checked` version when there is one); 404 when there is none. */
-  remove(id: string, checked?: CheckedVersion): void {
+  remove(id: string, checked?: CheckedVersion): Promise<void> {
     const numeric = parseId(id);
-    if (numeric === undefined) throw new DocumentNotFound(id);
-    const { changes } = this.database.db
-      .prepare('DELETE FROM documents WHERE id = @id AND (@checked IS NULL OR version = @checked)')
-      .run({ id: numeric, checked: checked ?? null });
-    if (changes === 0) throw this.missedWrite(id, numeric, checked);
+    if (numeric === undefined) return Promise.reject(new DocumentNotFound(id));
+    return this.database.write((db) => {
+      const { changes } = db
+        .prepare(
+          'DELETE FROM documents WHERE id = @id AND (@checked IS NULL OR version = @checked)',
+        )
+        .run({ id: numeric, checked: checked ?? null });
+      if (changes === 0) throw missedWrite(db, id, numeric, checked);
+    });
   }
+}
 
-  /** Why a PATCH or DELETE changed no row: the document is gone (404), or at another version (409). */
-  private missedWrite(id: string, numeric: number, checked: CheckedVersion): Error {
-    const current = this.findRow(numeric);
-    return current ? versionConflict(checked, current.version) : new DocumentNotFound(id);
-  }
+/** Why a PATCH or DELETE changed no row: the document is gone (404), or at another version (409). */
+function missedWrite(db: Db, id: string, numeric: number, checked: CheckedVersion): Error {
+  const current = findRow(db, numeric);
+  return current ? versionConflict(checked, current.version) : new DocumentNotFound(id);
+}
 
-  private findRow(id: number): Document | undefined {
-    const row = this.database.db
-      .prepare(`SELECT ${COLUMNS} FROM documents WHERE id = ?`)
-      .get(id) as DocumentRow | undefined;
-    return row && toDocument(row);
-  }
+function findRow(db: Db, id: number): Document | undefined {
+  const row = db.prepare(`SELECT ${COLUMNS} FROM documents WHERE id = ?`).get(id) as
+    DocumentRow | undefined;
+  return row && toDocument(row);
 }

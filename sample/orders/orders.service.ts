@@ -22,10 +22,10 @@ const TRANSITIONS: Record<OrderStatus, OrderStatus[]> = {
 export class OrdersService {
   constructor(private readonly database: SampleDatabase) {}
 
-  cancel(id: string): Order {
+  /** Reads and changes the order in one immediate transaction: the state it checked is the one it changes. */
+  cancel(id: string): Promise<Order> {
     const numeric = parseId(id);
-    const { db } = this.database;
-    return db.transaction(() => {
+    return this.database.write((db) => {
       const order =
         numeric === undefined
           ? undefined
@@ -37,6 +37,6 @@ export class OrdersService {
       }
       db.prepare("UPDATE orders SET status = 'cancelled' WHERE id = ?").run(order.id);
       return { id: order.id, status: 'cancelled' as const };
-    })();
+    });
   }
 }

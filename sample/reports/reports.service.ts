@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import type { SampleConfig } from '../config/sample-config';
 import { InjectSampleConfig } from '../config/sample-config.module';
+import type { Database as Db } from 'better-sqlite3';
 import { SampleDatabase, timestamp } from '../database/sample-database';
 import type { CreateReportDto, Report } from './report.dto';
 import { BooksNotClosed, ReportNotFound } from './report.errors';
@@ -35,18 +36,23 @@ export class ReportsService {
       type: dto.type,
       year: dto.year,
       createdAt: timestamp(),
-      summary: this.summary(),
+      summary: await this.database.read(summary),
     };
-    this.database.db
-      .prepare('INSERT INTO reports (id, type, year, content, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(report.id, report.type, report.year, JSON.stringify(report.summary), report.createdAt);
+    await this.database.write((db) =>
+      db
+        .prepare('INSERT INTO reports (id, type, year, content, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(report.id, report.type, report.year, JSON.stringify(report.summary), report.createdAt),
+    );
     return report;
   }
 
-  find(id: string): Report {
-    const row = this.database.db
-      .prepare('SELECT id, type, year, content, created_at FROM reports WHERE id = ?')
-      .get(id) as ReportRow | undefined;
+  async find(id: string): Promise<Report> {
+    const row = await this.database.read(
+      (db) =>
+        db
+          .prepare('SELECT id, type, year, content, created_at FROM reports WHERE id = ?')
+          .get(id) as ReportRow | undefined,
+    );
     if (!row) throw new ReportNotFound(id);
     return {
       id: row.id,
@@ -56,16 +62,17 @@ export class ReportsService {
       summary: JSON.parse(row.content) as Report['summary'],
     };
   }
+}
 
-  private summary(): Report['summary'] {
-    const count = (sql: string) => (this.database.db.prepare(sql).get() as { n: number }).n;
-    const orders = this.database.db
-      .prepare('SELECT status, COUNT(*) AS n FROM orders GROUP BY status ORDER BY status')
-      .all() as { status: string; n: number }[];
-    return {
-      users: count('SELECT COUNT(*) AS n FROM users'),
-      documents: count('SELECT COUNT(*) AS n FROM documents'),
-      orders: Object.fromEntries(orders.map((o) => [o.status, o.n])),
-    };
-  }
+/** What the books hold now: users, documents, orders by status. */
+function summary(db: Db): Report['summary'] {
+  const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  const orders = db
+    .prepare('SELECT status, COUNT(*) AS n FROM orders GROUP BY status ORDER BY status')
+    .all() as { status: string; n: number }[];
+  return {
+    users: count('SELECT COUNT(*) AS n FROM users'),
+    documents: count('SELECT COUNT(*) AS n FROM documents'),
+    orders: Object.fromEntries(orders.map((o) => [o.status, o.n])),
+  };
 }

@@ -19,15 +19,18 @@ export class ReposService {
   constructor(private readonly database: SampleDatabase) {}
 
   /** The repository, if the caller may see it: 404 when missing, 403 when private and not theirs. */
-  findFor(id: string, caller: User): Repo {
+  async findFor(id: string, caller: User): Promise<Repo> {
     const numeric = parseId(id);
     const row =
       numeric === undefined
         ? undefined
-        : (this.database.db
-            .prepare('SELECT id, name, private, owner_id FROM repos WHERE id = ?')
-            .get(numeric) as
-            { id: number; name: string; private: number; owner_id: number } | undefined);
+        : await this.database.read(
+            (db) =>
+              db
+                .prepare('SELECT id, name, private, owner_id FROM repos WHERE id = ?')
+                .get(numeric) as
+                { id: number; name: string; private: number; owner_id: number } | undefined,
+          );
     if (!row) throw new RepoNotFound();
     // Forbidden in the domain's words; the route hides it as a 404.
     if (row.private && row.owner_id !== caller.id) throw new ForbiddenError('Not your repository.');

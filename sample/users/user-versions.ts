@@ -14,8 +14,8 @@ import { UsersService } from './users.service';
 export class UserVersions implements CurrentVersionResolver<User> {
   constructor(private readonly users: UsersService) {}
 
-  resolve(request: { params: { id: string } }): User {
-    const user = this.users.find(request.params.id);
+  async resolve(request: { params: { id: string } }): Promise<User> {
+    const user = await this.users.find(request.params.id);
     recordCheckedVersion(request, user.version);
     return user;
   }

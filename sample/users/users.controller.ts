@@ -16,8 +16,8 @@ export class UsersController {
   /** 201 + `Location: /api/users/{id}`; 422 per field; 409 when the email is taken. */
   @Post()
   @Created()
-  create(@Body() dto: UserDto) {
-    return new UserView(this.users.create(dto));
+  async create(@Body() dto: UserDto) {
+    return new UserView(await this.users.create(dto));
   }
 
   /**
@@ -26,8 +26,8 @@ export class UsersController {
    */
   @Get()
   @Paginated()
-  list(@Query() query: UserListQuery): Page<UserView> {
-    const { users, totalCount } = this.users.list(query);
+  async list(@Query() query: UserListQuery): Promise<Page<UserView>> {
+    const { users, totalCount } = await this.users.list(query);
     return paginate(
       users.map((user) => new UserView(user)),
       totalCount,
@@ -38,15 +38,15 @@ export class UsersController {
   /** 200 + `ETag: "v<version>"`; 304 on a matching `If-None-Match`; 404 for an id that names no user. */
   @Get(':id')
   @ETag(userTag)
-  findOne(@Param('id') id: string) {
-    return new UserView(this.users.find(id));
+  async findOne(@Param('id') id: string) {
+    return new UserView(await this.users.find(id));
   }
 
   /** 200 with the updated user and its new ETag; 404; 409 `{ currentVersion }` when `If-Match` is stale; 409 email taken; 422. */
   @Put(':id')
   @ETag(userTag)
   @CurrentVersion(UserVersions)
-  replace(@Param('id') id: string, @Body() dto: UserDto, @Checked() checked: CheckedVersion) {
-    return new UserView(this.users.replace(id, dto, checked));
+  async replace(@Param('id') id: string, @Body() dto: UserDto, @Checked() checked: CheckedVersion) {
+    return new UserView(await this.users.replace(id, dto, checked));
   }
 }
