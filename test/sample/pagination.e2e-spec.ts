@@ -22,10 +22,10 @@ describe.each(SAMPLE_ADAPTERS)('sample GET /api/users on %s', (adapter) => {
   let http: ReturnType<typeof request>;
 
   /** The seed has users 1 and 2; the rest (3..total) go in through the sample's own service. */
-  function seedUsers(total: number): void {
+  async function seedUsers(total: number): Promise<void> {
     const users = sample.app.get(UsersService);
     for (let id = 3; id <= total; id++)
-      users.create({ name: `User ${id}`, email: `user${id}@example.com` });
+      await users.create({ name: `User ${id}`, email: `user${id}@example.com` });
   }
 
   beforeEach(async () => {
@@ -35,7 +35,7 @@ describe.each(SAMPLE_ADAPTERS)('sample GET /api/users on %s', (adapter) => {
   afterEach(() => sample.close());
 
   it("answers the guide's example: 97 users, page 1 of 5 by 20", async () => {
-    seedUsers(97);
+    await seedUsers(97);
     const res = await http.get('/api/users?page=1&limit=20');
     expect(res.status).toBe(200);
     expect(res.headers['link']).toBe(
@@ -62,7 +62,7 @@ describe.each(SAMPLE_ADAPTERS)('sample GET /api/users on %s', (adapter) => {
   });
 
   it('answers page 5 with the last 17 users and no next', async () => {
-    seedUsers(97);
+    await seedUsers(97);
     const res = await http.get('/api/users?page=5&limit=20');
     expect(res.status).toBe(200);
     expect(ids(res.body.data)).toEqual(range(81, 97));
@@ -81,7 +81,7 @@ describe.each(SAMPLE_ADAPTERS)('sample GET /api/users on %s', (adapter) => {
   });
 
   it('gives an exact multiple of the page size the right last page', async () => {
-    seedUsers(100);
+    await seedUsers(100);
     const first = await http.get('/api/users?limit=20');
     expect(first.body.pagination).toMatchObject({ totalPages: 5, totalCount: 100 });
     expect(parseLinks(first.headers['link']).last).toBe('/api/users?limit=20&page=5');
@@ -113,7 +113,7 @@ describe.each(SAMPLE_ADAPTERS)('sample GET /api/users on %s', (adapter) => {
   });
 
   it('filters by role, counting only the matches, and keeps the filter in the links', async () => {
-    seedUsers(30);
+    await seedUsers(30);
     const admins = await http.get('/api/users?filter=role:admin');
     expect(ids(admins.body.data)).toEqual([1]);
     expect(admins.body.pagination).toMatchObject({ totalCount: 1, totalPages: 1 });
@@ -173,7 +173,7 @@ describe.each(SAMPLE_ADAPTERS)('sample GET /api/users on %s', (adapter) => {
   });
 
   it('visits every user exactly once by following next from page 1', async () => {
-    seedUsers(97);
+    await seedUsers(97);
     const seen: number[] = [];
     let url: string | undefined = '/api/users?page=1&limit=15';
     while (url !== undefined) {
@@ -186,7 +186,7 @@ describe.each(SAMPLE_ADAPTERS)('sample GET /api/users on %s', (adapter) => {
   });
 
   it('lets the database count and slice: COUNT(*) and LIMIT/OFFSET, never the whole table', async () => {
-    seedUsers(97);
+    await seedUsers(97);
     const { db } = sample.app.get(SampleDatabase);
     const prepare = jest.spyOn(db, 'prepare');
     try {
