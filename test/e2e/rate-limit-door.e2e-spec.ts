@@ -186,6 +186,7 @@ describe.each(ADAPTERS)('rate limit at the door on %s', (_name, makeAdapter) => 
     expect(malformed.headers['x-ratelimit-limit']).toBe('2');
     expect(malformed.headers['x-ratelimit-remaining']).toBe('1');
     const allowed = await http.post('/door/notes').send({ title: 'ok' });
+    expect(allowed.status).toBe(201);
     expect(allowed.headers['x-ratelimit-remaining']).toBe('0');
     expectTooManyRequests(await refusedEarly['a text/plain body'](http), 2);
   });
@@ -229,6 +230,7 @@ redisOrSkip()('rate limit at the door with a real Redis', () => {
         expect((await refusedEarly['malformed JSON'](http)).status).toBe(400);
         expect((await refusedEarly['a text/plain body'](http)).status).toBe(415);
         const allowed = await http.post('/door/notes').send({ title: 'ok' });
+        expect(allowed.status).toBe(201);
         expect(allowed.headers['x-ratelimit-remaining']).toBe('0');
         expectTooManyRequests(await refusedEarly['malformed JSON'](http));
         expectTooManyRequests(await refusedEarly['a 2 MiB body'](http));
