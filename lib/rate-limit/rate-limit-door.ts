@@ -1,10 +1,8 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/internal';
+import { addRequestHook, type RequestHookDone } from '../routing/request-hooks';
 import type { RouteTargets } from '../routing/route-targets';
 import type { StatusThrottlerGuard } from './status-throttler.guard';
-
-type Done = (error?: unknown) => void;
-type RequestHook = (request: any, response: any, done: Done) => unknown;
 
 /**
  * Stands for every request no route matches (unknown paths, wrong methods): they are counted
@@ -32,26 +30,15 @@ export class RateLimitDoor {
   /** Called from the module's `configure`, before the routes are registered. */
   install(adapter: AbstractHttpAdapter): void {
     this.routes.attach(adapter);
-    const holder = adapter as unknown as {
-      onRequestHook?: RequestHook;
-      setOnRequestHook?: (hook: RequestHook) => void;
-    };
-    if (typeof holder.setOnRequestHook !== 'function') return;
-    // A hook set before ours (by the app) still runs, after the count.
-    const previous = holder.onRequestHook;
-    const count = (request: any, response: any, done: Done) => this.count(request, response, done);
-    holder.setOnRequestHook.call(
+    // First: a hook the app or another check set runs after the count.
+    addRequestHook(
       adapter,
-      previous
-        ? (request: any, response: any, done: Done) =>
-            count(request, response, (error) =>
-              error ? done(error) : previous.call(adapter, request, response, done),
-            )
-        : count,
+      (request, response, done) => this.count(request, response, done),
+      'first',
     );
   }
 
-  private count(request: any, response: any, done: Done): void {
+  private count(request: any, response: any, done: RequestHookDone): void {
     let target;
     try {
       target = this.routes.forRequest(request) ?? UNMATCHED;

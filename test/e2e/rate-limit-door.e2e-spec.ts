@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
+import type { AbstractHttpAdapter } from '@nestjs/core';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { RedisThrottlerStorage, ServiceUnavailableError, StatusModule } from '../../lib';
@@ -189,6 +190,23 @@ describe.each(ADAPTERS)('rate limit at the door on %s', (_name, makeAdapter) => 
     expect(allowed.status).toBe(201);
     expect(allowed.headers['x-ratelimit-remaining']).toBe('0');
     expectTooManyRequests(await refusedEarly['a text/plain body'](http), 2);
+  });
+
+  it('a request hook the app set still runs, after the count (and not for a 429)', async () => {
+    const seen: string[] = [];
+    running = await startApp(appWith(memory(1)), makeAdapter, (app) =>
+      (app.getHttpAdapter() as AbstractHttpAdapter).setOnRequestHook(
+        (request: { url: string }, _response: unknown, done: () => void) => {
+          seen.push(request.url);
+          done();
+        },
+      ),
+    );
+    const http = request(running.url);
+    expect((await http.get('/door/notes/1')).status).toBe(200);
+    expect(seen).toEqual(['/door/notes/1']);
+    expectTooManyRequests(await http.get('/door/notes/2'), 1);
+    expect(seen).toEqual(['/door/notes/1']);
   });
 
   it('a storage that fails at the door lets the request through, asked once (the guard answers)', async () => {
