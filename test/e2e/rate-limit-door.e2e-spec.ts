@@ -3,7 +3,12 @@ import { connect } from 'node:net';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RedisThrottlerStorage, ServiceUnavailableError, StatusModule } from '../../lib';
+import {
+  RedisThrottlerStorage,
+  ServiceUnavailableError,
+  StatusModule,
+  UnmatchedRequests,
+} from '../../lib';
 import type { RateLimitOptions } from '../../lib';
 import { ADAPTERS, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
 import { redisOrSkip, RunningRedis, startRedis } from '../support/redis-server';
@@ -151,6 +156,20 @@ describe.each(ADAPTERS)('rate limit at the door on %s', (_name, makeAdapter) => 
     const route = await http.get('/door/notes/1');
     expect(route.status).toBe(200);
     expect(route.headers['x-ratelimit-remaining']).toBe('2');
+  });
+
+  it('skipIf can tell unmatched requests by their class (UnmatchedRequests)', async () => {
+    const http = await start({
+      ...memory(1),
+      skipIf: (context) => context.getClass() === UnmatchedRequests,
+    });
+    for (let n = 0; n < 3; n++) {
+      const res = await http.get('/nowhere');
+      expect(res.status).toBe(404);
+      expect(res.headers['x-ratelimit-limit']).toBeUndefined();
+    }
+    expect((await http.get('/door/notes/1')).headers['x-ratelimit-remaining']).toBe('0');
+    expectTooManyRequests(await http.get('/door/notes/1'), 1);
   });
 
   it("a route's @Throttle override applies at the door", async () => {
