@@ -82,6 +82,7 @@ export type { NotFoundFactory } from './auth/auth-state';
 export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 export type { RedisThrottlerStorageOptions } from './rate-limit/redis-throttler.storage';
 export type { RateLimitOptions } from './rate-limit/rate-limit.options';
+export { UnmatchedRequests } from './rate-limit/rate-limit-door';
 export { Paginated } from './pagination/paginated.decorator';
 export { PaginationInterceptor } from './pagination/pagination.interceptor';
 export { PageQuery } from './pagination/page-query.dto';

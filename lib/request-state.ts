@@ -21,6 +21,10 @@ export interface RequestState {
   deleteMissing: 404 | 204 | undefined;
   /** This request's counts, kept by the rate-limit guard for its headers. */
   throttle: ThrottleOutcome[] | undefined;
+  /** Counted at the door (`rate-limit-door.ts`): the guard reuses that count, never counts again. */
+  throttleCounted: boolean;
+  /** The storage failed at the door: the guard answers with this error, without a second wait. */
+  throttleError: unknown;
 }
 
 const STATE = Symbol('nestjs-status.requestState');
@@ -37,6 +41,8 @@ function fresh(): RequestState {
     conditionalApplied: false,
     deleteMissing: undefined,
     throttle: undefined,
+    throttleCounted: false,
+    throttleError: undefined,
   };
 }
 

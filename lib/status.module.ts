@@ -4,6 +4,7 @@ import {
   MiddlewareConsumer,
   Module,
   NestModule,
+  Optional,
   Provider,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
@@ -11,7 +12,8 @@ import { StatusAuthGuard } from './auth/status-auth.guard';
 import { takeOverExpressConditionals } from './conditional/express-conditionals';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
 import { JobRunner } from './jobs/job-runner';
-import { RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
+import { RATE_LIMIT_DOOR, RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
+import type { RateLimitDoor } from './rate-limit/rate-limit-door';
 import { AllowedMethods } from './routing/allowed-methods';
 import { RESOLVED_STATUS_OPTIONS } from './status.constants';
 import {
@@ -73,6 +75,9 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     private readonly allowedMethods: AllowedMethods,
     @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: StatusModuleOptions,
     private readonly applicationConfig: ApplicationConfig,
+    @Optional()
+    @Inject(RATE_LIMIT_DOOR)
+    private readonly rateLimitDoor: RateLimitDoor | null = null,
   ) {
     super();
   }
@@ -97,6 +102,8 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;
     this.allowedMethods.attach(adapter);
+    // First of the early checks: an over-limit client is answered before anything else is read.
+    this.rateLimitDoor?.install(adapter);
     const resolved = this.options as ResolvedStatusOptions;
     if (adapter.getType() === 'fastify') declareFastifyState(adapter.getInstance());
     if (resolved.interceptor !== false) installReplyShaper(adapter, resolved);

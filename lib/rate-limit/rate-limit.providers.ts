@@ -1,11 +1,18 @@
 import type { Provider } from '@nestjs/common';
-import { APP_GUARD, HttpAdapterHost, ModuleRef, Reflector } from '@nestjs/core';
+import { APP_GUARD, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
 import type { ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
+import type { StatusThrottlerGuard } from './status-throttler.guard';
 
 /** Internal: the storage `StatusModule` made or was given, a provider so its shutdown hook runs. */
 const RATE_LIMIT_STORAGE = Symbol('nestjs-status.rateLimitStorage');
+
+/** Internal: the guard, shared by `APP_GUARD` and the door. */
+const RATE_LIMIT_GUARD = Symbol('nestjs-status.rateLimitGuard');
+
+/** The door (`RateLimitDoor`), or `null` when `rateLimit` is off: `StatusModule` installs it. */
+export const RATE_LIMIT_DOOR = Symbol('nestjs-status.rateLimitDoor');
 
 /** `@nestjs/throttler` is an optional peer: it is loaded only when `rateLimit` is on. */
 function loadThrottler() {
@@ -27,12 +34,9 @@ const storageProvider: Provider = {
   inject: [RESOLVED_STATUS_OPTIONS],
 };
 
-/**
- * `APP_GUARD`: the throttler guard answering as the guide says, or nothing when `rateLimit` is
- * off. Listed before the auth guard: a flood is refused before any credential is checked.
- */
+/** The throttler guard answering as the guide says, or `null` when `rateLimit` is off. */
 const guardProvider: Provider = {
-  provide: APP_GUARD,
+  provide: RATE_LIMIT_GUARD,
   useFactory: async (
     options: ResolvedStatusOptions,
     storage: ThrottlerStorage | null,
@@ -62,6 +66,26 @@ const guardProvider: Provider = {
   inject: [RESOLVED_STATUS_OPTIONS, RATE_LIMIT_STORAGE, ModuleRef, Reflector, HttpAdapterHost],
 };
 
+/**
+ * `APP_GUARD`: the guard, or nothing when `rateLimit` is off. Listed before the auth guard: a
+ * flood is refused before any credential is checked.
+ */
+const appGuardProvider: Provider = { provide: APP_GUARD, useExisting: RATE_LIMIT_GUARD };
+
+/** The door: counts each request as it arrives, with the guard's options and storage. */
+const doorProvider: Provider = {
+  provide: RATE_LIMIT_DOOR,
+  useFactory: async (guard: StatusThrottlerGuard | null, modules: ModulesContainer) => {
+    if (!guard) return null;
+    const [{ RateLimitDoor }, { RouteTargets }] = await Promise.all([
+      import('./rate-limit-door'),
+      import('../routing/route-targets'),
+    ]);
+    return new RateLimitDoor(guard, new RouteTargets(modules));
+  },
+  inject: [RATE_LIMIT_GUARD, ModulesContainer],
+};
+
 function fromAppModule<T>(moduleRef: ModuleRef, token: string | symbol): T {
   try {
     return moduleRef.get<T>(token, { strict: false });
@@ -75,4 +99,9 @@ function fromAppModule<T>(moduleRef: ModuleRef, token: string | symbol): T {
 }
 
 /** The providers of the `rateLimit` part. */
-export const RATE_LIMIT_PROVIDERS: Provider[] = [storageProvider, guardProvider];
+export const RATE_LIMIT_PROVIDERS: Provider[] = [
+  storageProvider,
+  guardProvider,
+  appGuardProvider,
+  doorProvider,
+];

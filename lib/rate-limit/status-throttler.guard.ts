@@ -40,12 +40,38 @@ export class StatusThrottlerGuard extends ThrottlerGuard {
     // HTTP only: the envelope and the headers mean nothing to websockets or microservices.
     if (context.getType() !== 'http') return true;
     const { req, res } = this.getRequestResponse(context);
+    const state = stateOf(req);
+    // Counted at the door, before the body was read: that count (and its headers) stands.
+    if (state.throttleCounted) return true;
+    if (state.throttleError !== undefined) throw state.throttleError;
     outcomesOf(req).length = 0;
     const allowed = await super.canActivate(context);
     const headers = rateLimitHeaders(outcomesOf(req), this.format, Date.now());
     const adapter = this.adapterHost.httpAdapter;
     for (const name in headers) adapter.setHeader(res, name, headers[name]);
     return allowed;
+  }
+
+  /**
+   * Counts a request at the door (`rate-limit-door.ts`), with the context of the route it will
+   * reach (or of unmatched requests), exactly as `canActivate` would: throws the 429 when over the
+   * limit. Whatever else fails (the storage) is kept for `canActivate` to answer with, so the
+   * request goes on to its route and the storage is not asked twice.
+   */
+  async countAtDoor(context: ExecutionContext): Promise<void> {
+    const state = stateOf(this.getRequestResponse(context).req);
+    if (state.throttleCounted || state.throttleError !== undefined) return;
+    try {
+      await this.canActivate(context);
+    } catch (error) {
+      if (!(error instanceof TooManyRequestsError)) {
+        state.throttleError = error;
+        return;
+      }
+      state.throttleCounted = true;
+      throw error;
+    }
+    state.throttleCounted = true;
   }
 
   /** The throttler's own `handleRequest`, keeping the counts instead of writing suffixed headers. */

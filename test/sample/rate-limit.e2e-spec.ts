@@ -44,6 +44,55 @@ describe.each(SAMPLE_ADAPTERS)('sample rate limit on %s', (adapter) => {
   });
 });
 
+describe.each(SAMPLE_ADAPTERS)('sample rate limit at the door on %s', (adapter) => {
+  let sample: RunningSample;
+  beforeAll(async () => {
+    sample = await startSample(adapter, { rateLimit: 3, rateLimitWindow: 60 });
+  });
+  afterAll(() => sample.close());
+
+  it('requests refused before any route runs count; over the limit each is 429 first', async () => {
+    const http = request(sample.url);
+    const malformedJson = () =>
+      http.post('/api/users').set('Content-Type', 'application/json').send('{"name":');
+    const refused = [
+      await malformedJson(),
+      await http.get('/api/nowhere'),
+      await http.delete('/api/users'),
+    ];
+    expect(refused.map((res) => res.status)).toEqual([400, 404, 405]);
+    expect(refused.map((res) => res.headers['x-ratelimit-remaining'])).toEqual(['2', '1', '0']);
+    const overLimit = {
+      'malformed JSON': await malformedJson(),
+      'a text/plain body': await http
+        .post('/api/users')
+        .set('Content-Type', 'text/plain')
+        .send('name=Ann'),
+      'a 2 MiB body': await http
+        .put('/api/documents/8')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ title: 'Huge', body: 'x'.repeat(2 * 1024 * 1024) })),
+      'an unknown path': await http.get('/api/nowhere'),
+      'a wrong method': await http.delete('/api/users'),
+    };
+    for (const [name, res] of Object.entries(overLimit)) {
+      const retryAfter = Number(res.headers['retry-after']);
+      expect({ name, status: res.status }).toEqual({ name, status: 429 });
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(res.body).toEqual({
+        error: 'Too Many Requests',
+        message: `Rate limit exceeded. Please retry after ${retryAfter} seconds.`,
+        code: 'RATE_LIMIT_EXCEEDED',
+        retryAfter,
+        requestId: expect.stringMatching(REQUEST_ID),
+      });
+      expect(res.headers['x-ratelimit-limit']).toBe('3');
+      expect(res.headers['x-ratelimit-remaining']).toBe('0');
+    }
+  });
+});
+
 redisOrSkip()('sample instances sharing REDIS_URL', () => {
   let redis: RunningRedis;
   beforeAll(async () => {

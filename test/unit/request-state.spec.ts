@@ -47,6 +47,8 @@ describe('request state', () => {
         'noAutoEtag',
         'requestId',
         'throttle',
+        'throttleCounted',
+        'throttleError',
       ].sort(),
     );
   });

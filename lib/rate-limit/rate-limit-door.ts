@@ -1,0 +1,58 @@
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/internal';
+import { addRequestHook, type RequestHookDone } from '../routing/request-hooks';
+import type { RouteTargets } from '../routing/route-targets';
+import type { StatusThrottlerGuard } from './status-throttler.guard';
+
+/**
+ * Stands for every request no route matches (unknown paths, wrong methods): they are counted
+ * with the throttlers' own limits, under one key per client, as if they were one route.
+ */
+export class UnmatchedRequests {
+  /** Never called: its class and name are what the throttler's keys and `skipIf` see. */
+  unmatched(): void {}
+}
+
+const UNMATCHED = { classRef: UnmatchedRequests, handler: UnmatchedRequests.prototype.unmatched };
+
+/**
+ * Counts every request against its client's limit as it arrives, before any body is read or any
+ * other check answers, through the adapter's request hook (first in line on both adapters: on
+ * Express ahead of the body parsers, on Fastify the first `onRequest` hook). A client over its
+ * limit gets the 429 there; otherwise the guard of the route reuses this count.
+ */
+export class RateLimitDoor {
+  constructor(
+    private readonly guard: StatusThrottlerGuard,
+    private readonly routes: RouteTargets,
+  ) {}
+
+  /** Called from the module's `configure`, before the routes are registered. */
+  install(adapter: AbstractHttpAdapter): void {
+    this.routes.attach(adapter);
+    // First: a hook the app or another check set runs after the count.
+    addRequestHook(
+      adapter,
+      (request, response, done) => this.count(request, response, done),
+      'first',
+    );
+  }
+
+  private count(request: any, response: any, done: RequestHookDone): void {
+    let target;
+    try {
+      target = this.routes.forRequest(request) ?? UNMATCHED;
+    } catch {
+      target = UNMATCHED; // an adapter that changed its internals: count as unmatched
+    }
+    const context = new ExecutionContextHost(
+      [request, response, done],
+      target.classRef,
+      target.handler,
+    );
+    this.guard.countAtDoor(context).then(
+      () => done(),
+      (error: unknown) => done(error), // the 429, answered through the exception filter
+    );
+  }
+}
