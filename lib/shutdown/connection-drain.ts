@@ -14,7 +14,10 @@ import type { ClosingAnswer } from './closing-answer';
  * - responses under way are marked `Connection: close`; idle keep-alive connections, and those
  *   that have not sent a byte yet, are closed at once;
  * - after `drainMs`, whatever is still open is destroyed, so `server.close()` (and with it
- *   `app.close()`) returns within the bound.
+ *   `app.close()`) returns within the bound;
+ * - the server's `closeIdleConnections` (which Node's own `server.close()` calls) waits while a
+ *   response is still being written: Node counts a connection whose response has ended as idle
+ *   and destroys it, cutting a large body short for a client that reads slowly.
  *
  * Sockets of an HTTPS server are the TCP ones Node accepts: they are bounded and closed all the
  * same, but an in-flight response there is not marked `Connection: close`.
@@ -24,6 +27,10 @@ export class ConnectionDrain {
   private closing = false;
   private expired = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Node's own `closeIdleConnections`, when the server has one. */
+  private readonly closeIdleNow: (() => void) | undefined;
+  /** A response being written, after which idle connections are closed. */
+  private awaitedResponse: ServerResponse | undefined;
 
   constructor(
     private readonly server: Server,
@@ -33,6 +40,10 @@ export class ConnectionDrain {
   ) {
     server.on('connection', (socket: Socket) => this.track(socket));
     server.on('close', () => clearTimeout(this.timer));
+    if (typeof server.closeIdleConnections === 'function') {
+      this.closeIdleNow = server.closeIdleConnections.bind(server);
+      server.closeIdleConnections = () => this.closeIdle();
+    }
   }
 
   /** Whether closing has begun. */
@@ -61,8 +72,7 @@ export class ConnectionDrain {
         socket.destroy();
       }
     }
-    // Between requests, per Node's own parser (a half-sent request is not idle).
-    server.closeIdleConnections?.();
+    this.closeIdle();
     if (!server.listening && this.sockets.size === 0) return;
     this.timer = setTimeout(() => this.expire(), this.drainMs);
     this.timer.unref();
@@ -89,7 +99,27 @@ export class ConnectionDrain {
       return; // Node closes the connection once the response is sent
     }
     // Sent as keep-alive before closing began: close the connection once it is idle again.
-    response.once('finish', () => this.server.closeIdleConnections?.());
+    response.once('close', () => this.closeIdle());
+  }
+
+  /**
+   * Closes the connections between requests, as Node's parser sees them (a half-sent request is
+   * not idle), once no response is left half-written: Node would cut those short too.
+   */
+  private closeIdle(): void {
+    if (this.awaitedResponse) return; // its end runs this again
+    for (const socket of this.sockets) {
+      const response = responseOn(socket);
+      if (response?.writableEnded && !response.writableFinished) {
+        this.awaitedResponse = response;
+        response.once('close', () => {
+          this.awaitedResponse = undefined;
+          this.closeIdle();
+        });
+        return;
+      }
+    }
+    this.closeIdleNow?.();
   }
 
   private expire(): void {

@@ -1,4 +1,5 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { get, IncomingMessage } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StatusModule } from '../../lib';
@@ -201,11 +202,19 @@ describe.each(['express', 'fastify'])('SIGTERM on %s', (adapter) => {
   }, 30_000);
 });
 
+/** Far more than the socket buffers hold: still being written long after the handler returned. */
+const LARGE_BODY_CHARS = 16 * 1024 * 1024;
+
 @Controller()
 class EchoController {
   @Post('echo')
   echo(@Body() body: unknown) {
     return body;
+  }
+
+  @Get('large')
+  large() {
+    return { data: 'a'.repeat(LARGE_BODY_CHARS) };
   }
 }
 
@@ -263,6 +272,28 @@ describe.each(ADAPTERS)('app.close() on %s', (_name, makeAdapter) => {
     });
     expect(refused.body.requestId).toMatch(REQUEST_ID);
     await connection.closedAt;
+    await closing;
+  });
+
+  it('lets a large response still being written when closing begins arrive whole', async () => {
+    const running = await startApp(
+      { imports: [StatusModule.forRoot()], controllers: [EchoController] },
+      makeAdapter,
+    );
+    const response = await new Promise<IncomingMessage>((resolve, reject) =>
+      get(`${running.url}/large`, { agent: false }, resolve).on('error', reject),
+    );
+    response.pause(); // a slow client: the server has ended the response, not written it all
+    const closing = running.close();
+    await sleep(100); // closing has begun, and Nest closes the server
+    let received = 0;
+    response.on('data', (chunk: Buffer) => (received += chunk.length)).resume();
+    const ended = await new Promise<boolean>((resolve) => {
+      response.once('end', () => resolve(true));
+      response.once('close', () => resolve(response.complete));
+    });
+    expect(ended).toBe(true);
+    expect(received).toBe(Number(response.headers['content-length']));
     await closing;
   });
 });
