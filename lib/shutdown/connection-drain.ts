@@ -110,7 +110,7 @@ export class ConnectionDrain {
     if (this.awaitedResponse) return; // its end runs this again
     for (const socket of this.sockets) {
       const response = responseOn(socket);
-      if (response?.writableEnded && !response.writableFinished) {
+      if (response?.writableEnded && !response.writableFinished && !socket.destroyed) {
         this.awaitedResponse = response;
         response.once('close', () => {
           this.awaitedResponse = undefined;
