@@ -46,11 +46,6 @@ export class ConnectionDrain {
     }
   }
 
-  /** Whether closing has begun. */
-  get isClosing(): boolean {
-    return this.closing;
-  }
-
   /** Starts closing (once): refuse new requests, close what is idle, bound the rest. */
   begin(): void {
     if (this.closing) return;

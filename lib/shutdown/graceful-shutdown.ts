@@ -33,11 +33,6 @@ export class GracefulShutdown implements OnModuleInit, OnModuleDestroy {
       options.shutdown === false ? undefined : resolveShutdownOptions(options.shutdown);
   }
 
-  /** Whether the app has begun closing. */
-  get isClosing(): boolean {
-    return this.drain?.isClosing ?? false;
-  }
-
   /** Watches the server's connections from before it listens. */
   onModuleInit(): void {
     const adapter = this.adapterHost?.httpAdapter as
