@@ -275,6 +275,26 @@ describe.each(ADAPTERS)('app.close() on %s', (_name, makeAdapter) => {
     await closing;
   });
 
+  it('refuses a request that expects 100-continue before it sends its body', async () => {
+    const running = await startApp(
+      { imports: [StatusModule.forRoot()], controllers: [EchoController] },
+      makeAdapter,
+    );
+    const connection = await RawConnection.open(running.url);
+    connections.push(connection);
+    connection.write(
+      'POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n',
+    );
+    await sleep(50); // the server reads the first half of the head before closing begins
+    const closing = running.close();
+    connection.write('Expect: 100-continue\r\n\r\n');
+    const refused = await connection.response();
+    expect(refused.status).toBe(503); // the first thing sent back: no 100 Continue before it
+    expect(refused.body.code).toBe('SHUTTING_DOWN');
+    await connection.closedAt;
+    await closing;
+  });
+
   it('lets a large response still being written when closing begins arrive whole', async () => {
     const running = await startApp(
       { imports: [StatusModule.forRoot()], controllers: [EchoController] },
