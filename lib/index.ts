@@ -96,3 +96,6 @@ export type { PageLink } from './pagination/paginated-result';
 export { decodeCursor, encodeCursor } from './pagination/cursor-codec';
 export { DEFAULT_PAGE_LIMITS } from './pagination/page-limits';
 export type { PageLimits } from './pagination/page-limits';
+
+export { ShutdownOptions } from './shutdown/shutdown.options';
+export { ShuttingDownError } from './shutdown/shutting-down.error';

@@ -31,9 +31,10 @@ import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
 import { alignBodyMedia } from './validation/body-media';
 import { installReplyShaper } from './responses/reply-shaper';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
+import { GracefulShutdown } from './shutdown/graceful-shutdown';
 
 /** Parts registered app-wide; `forRoot` leaves out the ones switched off. Guards run in this order. */
-type Part = 'filter' | 'validation' | 'interceptor' | 'etag' | 'rateLimit' | 'auth';
+type Part = 'filter' | 'validation' | 'interceptor' | 'etag' | 'rateLimit' | 'auth' | 'shutdown';
 const PARTS: Record<Part, Provider | Provider[]> = {
   filter: { provide: APP_FILTER, useClass: StatusExceptionFilter },
   validation: { provide: APP_PIPE, useClass: StatusValidationPipe },
@@ -44,6 +45,7 @@ const PARTS: Record<Part, Provider | Provider[]> = {
   etag: [],
   rateLimit: RATE_LIMIT_PROVIDERS,
   auth: { provide: APP_GUARD, useClass: StatusAuthGuard },
+  shutdown: GracefulShutdown,
 };
 
 function providers(parts: Part[]): Provider[] {

@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { JobsOptions } from './jobs/jobs.options';
 import type { AuthOptions } from './auth/auth.options';
 import type { RateLimitOptions } from './rate-limit/rate-limit.options';
+import type { ShutdownOptions } from './shutdown/shutdown.options';
 import { mergePageLimits, type PageLimits } from './pagination/page-limits';
 import { checkEtagHash, type EtagHash } from './conditional/body-hash';
 
@@ -109,6 +110,13 @@ export class StatusModuleOptions {
    * `@Paginated({ maxLimit })` wins over these.
    */
   pagination?: PageLimits = {};
+  /**
+   * Graceful shutdown of the HTTP server (`app.enableShutdownHooks()` for signals): from the start
+   * of `app.close()`, 503 `SHUTTING_DOWN` + `Retry-After` to new requests, `Connection: close` on
+   * those under way, idle connections closed, the rest destroyed after `drainMs` (10 s).
+   * `false` leaves the server to Nest. See docs/shutdown.md.
+   */
+  shutdown?: ShutdownOptions | false = {};
 }
 
 /** The options with every default filled in. */
