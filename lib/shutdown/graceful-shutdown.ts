@@ -46,7 +46,9 @@ export class GracefulShutdown implements OnModuleInit, OnModuleDestroy {
     const { drainMs, retryAfterSeconds } = this.settings;
     const drain = new ConnectionDrain(
       server,
-      drainMs,
+      // Connections get the bound less a little time (a tenth, 250 ms at most) for Nest's last
+      // hooks and the exit, so that the process itself ends within `drainMs`.
+      drainMs - Math.min(250, Math.floor(drainMs / 10)),
       closingAnswer(this.options, retryAfterSeconds),
       (message, level) => this.logger[level](message),
     );

@@ -5,8 +5,9 @@
  */
 export class ShutdownOptions {
   /**
-   * How long (ms) requests already under way may take to finish once the app starts closing.
-   * Connections still open then are destroyed, half-sent requests included. Set the
+   * How long (ms) the HTTP side of a shutdown may take, exit included: requests under way get
+   * this less a tenth (250 ms at most) to finish, then the connections still open are destroyed,
+   * half-sent requests included. Set the
    * orchestrator's grace period above it (plus the time your own shutdown hooks take).
    */
   drainMs?: number = 10_000;
