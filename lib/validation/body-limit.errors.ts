@@ -36,12 +36,12 @@ export class QueryTooComplexError extends DomainError {
   }
 }
 
-const HINT: Readonly<Record<BodyLimitName, string>> = {
-  maxKeys: 'Send fewer keys',
-  maxArrayLength: 'Send fewer elements',
-  maxStringLength: 'Send a shorter string',
-  maxNodes: 'Send a smaller body',
-  maxDepth: 'Send a flatter body',
+const HINT: Readonly<Record<BodyLimitName, (subject: string) => string>> = {
+  maxKeys: () => 'Send fewer keys',
+  maxArrayLength: () => 'Send fewer elements',
+  maxStringLength: () => 'Send a shorter string',
+  maxNodes: (subject) => `Send a smaller ${subject}`,
+  maxDepth: (subject) => `Send a flatter ${subject}`,
 };
 
 /** "The body has an object with more than 1000 keys at /tags (limit maxKeys). Send fewer keys, …" */
@@ -49,7 +49,7 @@ function describeBreach(subject: 'body' | 'query', breach: Breach): string {
   const place = breach.pointer === '' ? 'at the top level' : `at ${breach.pointer}`;
   return (
     `The ${subject} ${whatBroke(breach)} ${place} (limit ${breach.limit}). ` +
-    `${HINT[breach.limit]}, or raise bodyLimits.${breach.limit}.`
+    `${HINT[breach.limit](subject)}, or raise bodyLimits.${breach.limit}.`
   );
 }
 
