@@ -5,7 +5,7 @@ import * as classTransformer from 'class-transformer';
 import request from 'supertest';
 import { StatusModule, StatusModuleOptions } from '../../lib';
 import { AdapterName, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
-import { getOwnConnection, postOwnConnection, widestObject } from '../support/held-request';
+import { getOwnConnection, postOwnConnection, widestObject } from '../support/own-connection';
 import { NotesController } from './fixtures/body-limits.fixture';
 
 /** Room for the largest bodies below (the 100,000-key one is 1.4 MB), on both adapters alike. */

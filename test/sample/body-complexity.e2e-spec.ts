@@ -1,7 +1,7 @@
 import * as classTransformer from 'class-transformer';
 import request from 'supertest';
 import { REQUEST_ID } from '../support/http-app';
-import { getOwnConnection, postOwnConnection, widestObject } from '../support/held-request';
+import { getOwnConnection, postOwnConnection, widestObject } from '../support/own-connection';
 import { RunningSample, SAMPLE_ADAPTERS, startSample } from '../support/sample-app';
 
 /** An object of `count` short keys (`0`, `1`, … `255r`): 100,000 of them are 852 KB of JSON. */
