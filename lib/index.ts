@@ -26,6 +26,8 @@ export { getRequestId } from './errors/request-id';
 export { reasonPhrase } from './errors/reason-phrases';
 
 export { StatusValidationPipe } from './validation/status-validation.pipe';
+export { BodyTooComplexError, QueryTooComplexError } from './validation/body-limit.errors';
+export type { BodyLimits } from './validation/body-limits';
 export { StatusInterceptor } from './responses/status.interceptor';
 export { Created, DeleteMissing, NoContent } from './responses/created.decorator';
 export { created, CreatedResult } from './responses/created-result';

@@ -5,6 +5,7 @@ import type { RateLimitOptions } from './rate-limit/rate-limit.options';
 import type { ShutdownOptions } from './shutdown/shutdown.options';
 import { mergePageLimits, type PageLimits } from './pagination/page-limits';
 import { checkEtagHash, type EtagHash } from './conditional/body-hash';
+import { resolveBodyLimits, type BodyLimits } from './validation/body-limits';
 
 /** Maps an error class from another package (an ORM, a driver) to an HTTP answer. */
 export interface ErrorMapping<E = any> {
@@ -52,8 +53,17 @@ export class StatusModuleOptions {
   filter?: boolean = true;
   /** Register the validation pipe (`APP_PIPE`): 400 for unparseable input, 422 for rule failures. */
   validation?: boolean = true;
-  /** Deepest nesting a JSON body may have; deeper is 400 `BODY_TOO_DEEP`. */
+  /**
+   * Deepest nesting a JSON body may have; deeper is 413 `BODY_TOO_COMPLEX`. The same as
+   * `bodyLimits.maxDepth`, which wins when both are set.
+   */
   maxBodyDepth?: number = 32;
+  /**
+   * What a body (or query) bound to a DTO may hold: keys per object, elements per array, string
+   * length, values in all, nesting. Checked in one pass before class-transformer; more is 413
+   * `BODY_TOO_COMPLEX` (414 `QUERY_TOO_COMPLEX` for a query). See docs/body-limits.md.
+   */
+  bodyLimits?: BodyLimits = {};
   /**
    * Shape successes where Nest hands them to the adapter (`httpAdapter.reply`): request id, 204 for
    * an empty result, 404 for a `null` GET, `created()` and `@Created` with `Location`, the ETag.
@@ -130,5 +140,6 @@ export function resolveOptions(options: StatusModuleOptions = {}): ResolvedStatu
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   mergePageLimits(options.pagination); // a wrong page size fails at start-up, with a hint
   if (options.etagHash !== undefined) checkEtagHash(options.etagHash);
+  resolveBodyLimits(options.bodyLimits, options.maxBodyDepth); // a wrong limit fails at start-up
   return { ...new StatusModuleOptions(), ...defined } as ResolvedStatusOptions;
 }

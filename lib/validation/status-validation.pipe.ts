@@ -3,6 +3,13 @@ import { BadRequestError, ValidationFailedError } from '../errors/domain-errors'
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
 import { toFieldProblems } from './field-problems';
+import { BodyTooComplexError, QueryTooComplexError } from './body-limit.errors';
+import {
+  BodyLimits,
+  escapePointerSegment,
+  inspectStructure,
+  resolveBodyLimits,
+} from './body-limits';
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object, Buffer, undefined]);
 
@@ -11,11 +18,16 @@ const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object, Buf
  * object is 400 (fix how you send it); well-formed input that breaks the DTO's rules is 422
  * `VALIDATION_FAILED` with one `details` entry per field and constraint. Unknown properties are
  * rejected (whitelist). Query and path DTOs go through the same rules.
+ *
+ * Before class-transformer sees a body or query bound to a DTO, one linear walk checks it against
+ * `bodyLimits` (413 `BODY_TOO_COMPLEX`, 414 `QUERY_TOO_COMPLEX` for a query) and for
+ * `__proto__` / `constructor.prototype` keys (400 `FORBIDDEN_PROPERTY`): class-transformer's cost
+ * grows with the square of an object's key count, and its recursion with the nesting.
  */
 @Injectable()
 export class StatusValidationPipe extends ValidationPipe {
   private readonly enabled: boolean;
-  private readonly maxDepth: number;
+  private readonly limits: Readonly<Required<BodyLimits>>;
 
   constructor(@Optional() @Inject(RESOLVED_STATUS_OPTIONS) options?: ResolvedStatusOptions) {
     super({
@@ -27,12 +39,13 @@ export class StatusValidationPipe extends ValidationPipe {
       exceptionFactory: (errors) => new ValidationFailedError(toFieldProblems(errors)),
     });
     this.enabled = options?.validation ?? true;
-    this.maxDepth = options?.maxBodyDepth ?? 32;
+    this.limits = resolveBodyLimits(options?.bodyLimits, options?.maxBodyDepth);
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (!this.enabled) return value;
-    if (metadata.type === 'body' && !metadata.data && !PRIMITIVES.has(metadata.metatype)) {
+    const { type, data, metatype } = metadata;
+    if (type === 'body' && !data && !PRIMITIVES.has(metatype)) {
       if (value === undefined) {
         throw new BadRequestError(
           'A request body is required. Send a JSON object.',
@@ -47,59 +60,37 @@ export class StatusValidationPipe extends ValidationPipe {
           { code: 'INVALID_BODY' },
         );
       }
-      checkStructure(value, this.maxDepth);
-    } else if (
-      metadata.type === 'query' &&
-      !metadata.data &&
-      !PRIMITIVES.has(metadata.metatype) &&
+    }
+    // Only values class-transformer will walk: those bound to a DTO class. A query counts too
+    // (`?__proto__=1` reaches class-transformer as an own key, as a JSON body's would).
+    if (
+      (type === 'body' || type === 'query') &&
+      !PRIMITIVES.has(metatype) &&
       value !== null &&
       typeof value === 'object'
     ) {
-      // `?__proto__=1` reaches class-transformer as an own key, as a JSON body's would.
-      checkStructure(value, this.maxDepth);
+      this.checkStructure(value, type, data);
     }
     return super.transform(value, metadata);
   }
-}
 
-/**
- * Rejects, before class-transformer walks it, a body nested deeper than `maxDepth` (which would
- * overflow the validator's recursion) or carrying `__proto__` / `constructor.prototype` keys
- * (prototype pollution; Fastify refuses these while parsing, Express's parser keeps them).
- * Iterative, so the check itself cannot overflow.
- */
-function checkStructure(body: object, maxDepth: number): void {
-  const pending: [unknown, number][] = [[body, 1]];
-  while (pending.length > 0) {
-    const [node, depth] = pending.pop()!;
-    if (depth > maxDepth) {
+  /** Throws the answer to a value that breaks `bodyLimits` or carries a forbidden key. */
+  private checkStructure(value: object, type: 'body' | 'query', field?: string): void {
+    const problem = inspectStructure(value, this.limits);
+    if (problem === undefined) return;
+    if (problem.kind === 'forbidden-key') {
       throw new BadRequestError(
-        `The request body is nested more than ${maxDepth} levels deep.`,
+        'The request body contains a forbidden property name (__proto__ or constructor.prototype).',
         {},
-        { code: 'BODY_TOO_DEEP' },
+        { code: 'FORBIDDEN_PROPERTY' },
       );
     }
-    if (Array.isArray(node)) {
-      for (const child of node) if (isObject(child)) pending.push([child, depth + 1]);
-      continue;
-    }
-    for (const key of Object.keys(node as object)) {
-      const child = (node as Record<string, unknown>)[key];
-      if (
-        key === '__proto__' ||
-        (key === 'constructor' && isObject(child) && Object.hasOwn(child, 'prototype'))
-      ) {
-        throw new BadRequestError(
-          'The request body contains a forbidden property name (__proto__ or constructor.prototype).',
-          {},
-          { code: 'FORBIDDEN_PROPERTY' },
-        );
-      }
-      if (isObject(child)) pending.push([child, depth + 1]);
-    }
+    // `@Body('address')`: the pointer is from the body, not from the part bound.
+    const breach = field
+      ? { ...problem, pointer: `/${escapePointerSegment(field)}${problem.pointer}` }
+      : problem;
+    throw type === 'body'
+      ? BodyTooComplexError.create(breach)
+      : QueryTooComplexError.create(breach);
   }
-}
-
-function isObject(value: unknown): value is object {
-  return value !== null && typeof value === 'object';
 }
