@@ -49,8 +49,9 @@ export function alignBodyMedia(adapter: AbstractHttpAdapter): void {
 
 /**
  * Checks every request before its body is read, after the adapter's first steps (where the rate
- * limit counts it): on Fastify a `preParsing` hook (after every `onRequest` hook), on Express a
- * middleware placed just before the first body parser. Answers, in the envelope:
+ * limit counts it): on Fastify a `preParsing` hook (after every `onRequest` hook), on Express
+ * inside the first body parser, before it reads (or, with no parser, a middleware before the
+ * routes). Answers, in the envelope:
  * - the request head the app cannot serve (`refuseRequestHead`: `Host`, `Expect`, version,
  *   transfer codings), when `head` is set;
  * - a body the app does not take (`refuseBodyMedia`), when `media` is set.
@@ -83,12 +84,23 @@ export function checkRequestsBeforeParsing(
   const stack: any[] | undefined = instance.router?.stack;
   if (typeof instance.use !== 'function' || !Array.isArray(stack)) return;
   instance[CHECKED] = true;
-  instance.use(function checkRequest(request: IncomingMessage, _res: unknown, next: Next) {
-    next(refuse(request));
-  });
-  // Before the first body parser, wherever that is: what the app put at the front stays first.
-  const first = stack.findIndex((layer) => PARSER_NAMES.has(layer?.handle?.name));
-  if (first >= 0) stack.splice(first, 0, stack.pop());
+  // Inside the first body parser, wherever it is: whatever the app put before it runs first.
+  const parser = stack.find((layer) => PARSER_NAMES.has(layer?.handle?.name));
+  if (!parser) {
+    instance.use(function checkRequest(request: IncomingMessage, _res: unknown, next: Next) {
+      next(refuse(request));
+    });
+    return;
+  }
+  const parse = parser.handle;
+  const checkThenParse = (request: IncomingMessage, response: unknown, next: Next) => {
+    const refusal = refuse(request);
+    if (refusal) next(refusal);
+    else parse(request, response, next);
+  };
+  // Nest and others find the parsers by name (`isMiddlewareApplied`): the name stays.
+  Object.defineProperty(checkThenParse, 'name', { value: parse.name });
+  parser.handle = checkThenParse;
 }
 
 type Done = (error: Error | null, payload?: unknown) => void;

@@ -3,7 +3,12 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { connect } from 'node:net';
 import request from 'supertest';
-import { StatusModule, StatusModuleOptions, statusFrameworkErrors } from '../../lib';
+import {
+  StatusModule,
+  StatusModuleOptions,
+  statusFrameworkErrors,
+  TooManyRequestsError,
+} from '../../lib';
 import { parseResponse, RawResponse } from '../fuzz/raw-http';
 import { REQUEST_ID, RunningApp, startApp } from '../support/http-app';
 
@@ -378,5 +383,49 @@ describe.each(ADAPTERS)('media types an app opts in to on %s', (_name, makeAdapt
         'The request body has a media type this route does not accept. Send application/json or application/x-www-form-urlencoded.',
       code: 'UNSUPPORTED_MEDIA_TYPE',
     });
+  });
+});
+
+describe.each(ADAPTERS)('checks after the door on %s', (name, makeAdapter) => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    // A stand-in for a rate limit at the door: the first step of the adapter, refusing `X-Over`.
+    const door = (headers: Record<string, unknown>) =>
+      headers['x-over'] === undefined ? undefined : new TooManyRequestsError(30);
+    running = await startApp(appWith(), makeAdapter, (app) => {
+      if (name === 'fastify') {
+        const instance = app.getHttpAdapter().getInstance();
+        instance.addHook('onRequest', (request: any, _reply: unknown, done: any) =>
+          done(door(request.headers)),
+        );
+      } else {
+        app.use((request: any, _response: unknown, next: (error?: unknown) => void) =>
+          next(door(request.headers)),
+        );
+      }
+    });
+  });
+  afterAll(() => running.close());
+
+  it('lets what runs at the door answer first: 429 before 415, 400 and 417', async () => {
+    const form = await request(running.url)
+      .post('/items')
+      .set('X-Over', '1')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send('a=1');
+    expect(form.status).toBe(429);
+    expect(form.body.code).toBe('RATE_LIMIT_EXCEEDED');
+    for (const head of [
+      'GET /items/1 HTTP/1.1\r\n',
+      'GET /items/1 HTTP/1.1\r\nHost: x\r\nExpect: x\r\n',
+    ]) {
+      const res = await sendRaw(running.url, `${head}X-Over: 1\r\nConnection: close\r\n\r\n`);
+      expect(res.status).toBe(429);
+    }
+    const through = await request(running.url)
+      .post('/items')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send('a=1');
+    expect(through.status).toBe(415);
   });
 });
