@@ -290,6 +290,14 @@ describe.each(ADAPTERS)('one answer at the edges of HTTP on %s', (_name, makeAda
       expect(Date.now() - started).toBeLessThan(REQUEST_TIMEOUT * 5);
     });
 
+    it('answers headers that stop half-way with 408 too', async () => {
+      const started = Date.now();
+      const res = await sendRaw(running.url, 'GET /items/1 HTTP/1.1\r\nHost: x\r\nAccept: app');
+      expect(res.status).toBe(408);
+      expect(JSON.parse(res.text).code).toBe('REQUEST_TIMEOUT');
+      expect(Date.now() - started).toBeLessThan(REQUEST_TIMEOUT * 5);
+    });
+
     it('answers a transfer coding it does not implement with 501', async () => {
       const res = await sendRaw(
         running.url,
