@@ -28,7 +28,8 @@ import { registerFrameworkErrorHandler } from './routing/fastify-framework-error
 import { answerUnmatchedRoutes } from './routing/unmatched-routes';
 import { declareFastifyState } from './request-state';
 import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
-import { alignBodyMedia } from './validation/body-media';
+import { alignBodyMedia, checkRequestsBeforeParsing } from './validation/body-media';
+import { alignExpressRouting } from './routing/express-routing';
 import { installReplyShaper } from './responses/reply-shaper';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
 import { GracefulShutdown } from './shutdown/graceful-shutdown';
@@ -110,6 +111,11 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     if (adapter.getType() === 'fastify') declareFastifyState(adapter.getInstance());
     if (resolved.interceptor !== false) installReplyShaper(adapter, resolved);
     if (resolved.validation !== false) alignBodyMedia(adapter);
+    checkRequestsBeforeParsing(adapter, resolved, {
+      head: resolved.filter !== false,
+      media: resolved.validation !== false,
+    });
+    alignExpressRouting(adapter, resolved);
     if (this.options.filter !== false) {
       const filter = new StatusExceptionFilter(resolved, this.adapterHost, this.allowedMethods);
       keepJsonBodyOnParseError(adapter);

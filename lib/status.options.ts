@@ -127,6 +127,23 @@ export class StatusModuleOptions {
    * `false` leaves the server to Nest. See docs/shutdown.md.
    */
   shutdown?: ShutdownOptions | false = {};
+  /**
+   * Media types a request body may have; anything else (forms and multipart included, which a
+   * browser posts cross-site without asking) is 415 before any parser reads it, on both adapters.
+   * Add `'multipart/form-data'` or `'application/x-www-form-urlencoded'` to take them.
+   */
+  mediaTypes?: string[] = ['application/json'];
+  /**
+   * Most milliseconds a request may take to arrive, headers and body (Node's `requestTimeout`):
+   * past it, 408 in the envelope and the connection closed. `0` leaves Node's setting alone.
+   */
+  requestTimeout?: number = 30_000;
+  /**
+   * Longest path parameter, in characters: longer is 414. Fastify's router has it as
+   * `maxParamLength` (100 by default; pass the same to `FastifyAdapter` if you change this);
+   * Express routes get this one.
+   */
+  maxParamLength?: number = 100;
 }
 
 /** The options with every default filled in. */

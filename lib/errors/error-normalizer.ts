@@ -81,7 +81,8 @@ export class ErrorNormalizer {
 
   /** Logs a 5xx with its stack and request id; 4xx are the client's business, not errors. */
   log(exception: unknown, descriptor: ErrorDescriptor, requestId: string): void {
-    if (descriptor.status < 500) return;
+    // 501 and 505 answer what the client asked for (a method, a coding, a version), not a fault.
+    if (descriptor.status < 500 || descriptor.status === 501 || descriptor.status === 505) return;
     const stack = exception instanceof Error ? exception.stack : String(exception);
     this.logger.error(`[${requestId}] ${descriptor.status} ${describe(exception)}`, stack);
   }

@@ -1,5 +1,15 @@
+import type { IncomingMessage } from 'node:http';
 import type { AbstractHttpAdapter } from '@nestjs/core';
+import type { DomainError } from '../errors/domain-errors';
 import { UnsupportedMediaTypeError } from '../errors/domain-errors';
+import { refuseRequestHead } from '../errors/client-error';
+import { UnsupportedCharsetError, UnsupportedContentEncodingError } from '../errors/request-errors';
+import type { ResolvedStatusOptions } from '../status.options';
+
+const CHECKED = Symbol('nestjs-status.requestsChecked');
+
+/** Express's body parsers, by the names Nest looks for (`isMiddlewareApplied`). */
+const PARSER_NAMES = new Set(['jsonParser', 'urlencodedParser', 'textParser', 'rawParser']);
 
 /**
  * The same answer on both adapters for a request body no parser should have taken, at no cost
@@ -30,13 +40,113 @@ export function alignBodyMedia(adapter: AbstractHttpAdapter): void {
       if (length === '0' && isEmptyObject(request.body)) request.body = undefined;
       return next();
     }
-    const sent =
-      headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-    if (sent && !String(headers['content-type'] ?? '').startsWith('multipart/')) {
+    if (hasBody(headers) && !String(headers['content-type'] ?? '').startsWith('multipart/')) {
       return next(new UnsupportedMediaTypeError());
     }
     next();
   });
+}
+
+/**
+ * Checks every request before its body is read, after the adapter's first steps (where the rate
+ * limit counts it): on Fastify a `preParsing` hook (after every `onRequest` hook), on Express
+ * inside the first body parser, before it reads (or, with no parser, a middleware before the
+ * routes). Answers, in the envelope:
+ * - the request head the app cannot serve (`refuseRequestHead`: `Host`, `Expect`, version,
+ *   transfer codings), when `head` is set;
+ * - a body the app does not take (`refuseBodyMedia`), when `media` is set.
+ * Called from the module's `configure`, once the parsers are in place.
+ */
+export function checkRequestsBeforeParsing(
+  adapter: AbstractHttpAdapter,
+  options: Pick<ResolvedStatusOptions, 'mediaTypes'>,
+  checks: { head: boolean; media: boolean },
+): void {
+  const instance = adapter.getInstance();
+  if (!instance || instance[CHECKED] || (!checks.head && !checks.media)) return;
+  const accepted = options.mediaTypes.map((type) => type.toLowerCase());
+  const refuse = (request: IncomingMessage): DomainError | undefined =>
+    (checks.head ? refuseRequestHead(request) : undefined) ??
+    (checks.media ? refuseBodyMedia(request.headers, accepted) : undefined);
+  if (adapter.getType() === 'fastify') {
+    if (typeof instance.addHook !== 'function') return;
+    instance[CHECKED] = true;
+    instance.addHook(
+      'preParsing',
+      (request: { raw: IncomingMessage }, _reply: unknown, payload: unknown, done: Done) => {
+        const refusal = refuse(request.raw);
+        if (refusal) done(refusal);
+        else done(null, payload);
+      },
+    );
+    return;
+  }
+  const stack: any[] | undefined = instance.router?.stack;
+  if (typeof instance.use !== 'function' || !Array.isArray(stack)) return;
+  instance[CHECKED] = true;
+  // Inside the first body parser, wherever it is: whatever the app put before it runs first.
+  const parser = stack.find((layer) => PARSER_NAMES.has(layer?.handle?.name));
+  if (!parser) {
+    instance.use(function checkRequest(request: IncomingMessage, _res: unknown, next: Next) {
+      next(refuse(request));
+    });
+    return;
+  }
+  const parse = parser.handle;
+  const checkThenParse = (request: IncomingMessage, response: unknown, next: Next) => {
+    const refusal = refuse(request);
+    if (refusal) next(refusal);
+    else parse(request, response, next);
+  };
+  // Nest and others find the parsers by name (`isMiddlewareApplied`): the name stays.
+  Object.defineProperty(checkThenParse, 'name', { value: parse.name });
+  parser.handle = checkThenParse;
+}
+
+type Done = (error: Error | null, payload?: unknown) => void;
+type Next = (error?: unknown) => void;
+
+/**
+ * The refusal a request body earns before any parser reads it, or undefined to go on:
+ * - a `Content-Encoding` other than `identity`: 415 with `Accept-Encoding: identity` (RFC 9110
+ *   8.4 and 15.5.16; Express would inflate some codings and Fastify none);
+ * - a media type not in `accepted` (forms and multipart included: a browser posts those
+ *   cross-site without asking), or none at all: 415;
+ * - JSON in a charset other than UTF-8 (RFC 8259 8.1): 415.
+ * `accepted` holds lower-case media types (`application/json`).
+ */
+export function refuseBodyMedia(
+  headers: IncomingMessage['headers'],
+  accepted: readonly string[],
+): DomainError | undefined {
+  if (!hasBody(headers)) return undefined;
+  const coding = headers['content-encoding'];
+  if (coding !== undefined && coding.trim().toLowerCase() !== 'identity') {
+    return new UnsupportedContentEncodingError();
+  }
+  const contentType = headers['content-type'] ?? '';
+  const semicolon = contentType.indexOf(';');
+  const essence = (semicolon === -1 ? contentType : contentType.slice(0, semicolon))
+    .trim()
+    .toLowerCase();
+  if (!accepted.includes(essence)) return new UnsupportedMediaTypeError(mediaMessage(accepted));
+  if (semicolon !== -1 && (essence === 'application/json' || essence.endsWith('+json'))) {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(contentType.slice(semicolon));
+    if (charset && charset[1].toLowerCase() !== 'utf-8') return new UnsupportedCharsetError();
+  }
+  return undefined;
+}
+
+/** Whether a request says it carries a body (a length above zero, or chunks). */
+function hasBody(headers: IncomingMessage['headers']): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function mediaMessage(accepted: readonly string[]): string | undefined {
+  if (accepted.length === 1 && accepted[0] === 'application/json') return undefined; // the default
+  if (accepted.length === 0) return 'This server takes no request bodies.';
+  return `The request body has a media type this route does not accept. Send ${accepted.join(' or ')}.`;
 }
 
 function isEmptyObject(value: unknown): boolean {
