@@ -21,6 +21,8 @@ export interface RequestState {
   deleteMissing: 404 | 204 | undefined;
   /** This request's counts, kept by the rate-limit guard for its headers. */
   throttle: ThrottleOutcome[] | undefined;
+  /** The rate limit's storage could not count this request (served uncounted, fail open). */
+  throttleUncounted: boolean;
 }
 
 const STATE = Symbol('nestjs-status.requestState');
@@ -37,6 +39,7 @@ function fresh(): RequestState {
     conditionalApplied: false,
     deleteMissing: undefined,
     throttle: undefined,
+    throttleUncounted: false,
   };
 }
 
