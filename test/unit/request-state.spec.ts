@@ -47,6 +47,7 @@ describe('request state', () => {
         'noAutoEtag',
         'requestId',
         'throttle',
+        'throttleUncounted',
       ].sort(),
     );
   });
