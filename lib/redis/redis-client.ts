@@ -1,7 +1,10 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { OutageLog } from '../errors/outage-log';
 
-/** How to reach Redis: a `redis://` URL, ioredis options, or a client of yours (left open). */
+/**
+ * How to reach Redis: a `redis://` URL, ioredis options (yours win over the bounded defaults), or
+ * a client of yours (left open, its settings untouched).
+ */
 export type RedisSource = string | RedisOptions | Redis;
 
 /** Options of `resilientRedis`. */
@@ -13,6 +16,11 @@ export interface ResilientRedisOptions {
    * here. Default 500. A client you pass keeps its own settings.
    */
   commandTimeout?: number;
+  /**
+   * ioredis options that win over the bounded ones, for a connection that must differ (BullMQ's
+   * blocking worker connection wants `maxRetriesPerRequest: null` and no `commandTimeout`).
+   */
+  overrides?: RedisOptions;
 }
 
 /** A Redis client with bounded waits, and the log of its outages. */
@@ -69,10 +77,11 @@ export function resilientRedis(
     maxRetriesPerRequest: 0,
     retryStrategy: (attempt) => Math.min(attempt * 100, MAX_RECONNECT_DELAY),
   };
+  // Ours, then what you said in ioredis options, then what the caller must have.
   const client =
     typeof source === 'string'
-      ? new RedisClient(source, bounded)
-      : new RedisClient({ ...source, ...bounded });
+      ? new RedisClient(source, { ...bounded, ...options.overrides })
+      : new RedisClient({ ...bounded, ...source, ...options.overrides });
   return watch(client, options.name, true);
 }
 

@@ -37,6 +37,15 @@ describe('resilientRedis', () => {
     const fromUrl = resilientRedis('redis://127.0.0.1:1', { name: 'test' }).client;
     clients.push(fromUrl);
     expect(fromUrl.options.commandTimeout).toBe(500);
+    // Your ioredis options win over the defaults, the caller's overrides over both.
+    const worker = resilientRedis(
+      { port: 1, lazyConnect: true, commandTimeout: 900, maxRetriesPerRequest: 3 },
+      { name: 'jobs', overrides: { maxRetriesPerRequest: null } },
+    ).client;
+    clients.push(worker);
+    expect(worker.options.commandTimeout).toBe(900);
+    expect(worker.options.maxRetriesPerRequest).toBeNull();
+    expect(worker.options.enableOfflineQueue).toBe(false);
   });
 
   it.each([
