@@ -25,6 +25,8 @@ export interface RequestState {
   throttleCounted: boolean;
   /** The storage failed at the door: the guard answers with this error, without a second wait. */
   throttleError: unknown;
+  /** The rate limit's storage could not count this request (served uncounted, fail open). */
+  throttleUncounted: boolean;
 }
 
 const STATE = Symbol('nestjs-status.requestState');
@@ -43,6 +45,7 @@ function fresh(): RequestState {
     throttle: undefined,
     throttleCounted: false,
     throttleError: undefined,
+    throttleUncounted: false,
   };
 }
 

@@ -2,12 +2,17 @@ import { HttpException, Logger } from '@nestjs/common';
 import { DomainError, UnauthenticatedError } from './domain-errors';
 import type { ErrorDescriptor, FieldProblem } from './error-descriptor';
 import { jsonErrorPosition } from './json-error-position';
+import { OutageLog } from './outage-log';
 import { defaultCode, reasonPhrase } from './reason-phrases';
 import type { ErrorMapping, ResolvedStatusOptions } from '../status.options';
 
 /** Keys of an `HttpException` response object that are not extra members. */
 const NEST_KEYS = new Set(['statusCode', 'error', 'message', 'code', 'details']);
 const CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+/** A cause not seen for this long is a new outage, logged again. */
+const QUIET_MS = 60_000;
+/** Causes remembered at most; past it the memory starts over (at worst a line more). */
+const MAX_CAUSES = 1000;
 
 /**
  * Turns anything thrown into an `ErrorDescriptor`: our domain errors, Nest's `HttpException`s,
@@ -15,6 +20,8 @@ const CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
  */
 export class ErrorNormalizer {
   private readonly logger = new Logger('StatusModule');
+  /** When each expected 5xx cause was last seen, to log it once per outage. */
+  private readonly lastSeen = new Map<string, number>();
 
   constructor(private readonly options: ResolvedStatusOptions) {}
 
@@ -79,12 +86,34 @@ export class ErrorNormalizer {
     return undefined;
   }
 
-  /** Logs a 5xx with its stack and request id; 4xx are the client's business, not errors. */
+  /**
+   * Logs a 5xx with its stack and request id; 4xx are the client's business, not errors. A 5xx
+   * `DomainError` (a dependency down or busy, a job timed out) is expected: one warning without a
+   * stack per cause and outage, none when an `OutageLog` already told it.
+   */
   log(exception: unknown, descriptor: ErrorDescriptor, requestId: string): void {
     // 501 and 505 answer what the client asked for (a method, a coding, a version), not a fault.
     if (descriptor.status < 500 || descriptor.status === 501 || descriptor.status === 505) return;
+    if (exception instanceof DomainError) {
+      if (OutageLog.wasReported(exception)) return;
+      const cause = exception.cause === undefined ? '' : ` (cause: ${describe(exception.cause)})`;
+      if (this.seenRecently(`${descriptor.code} ${exception.message}${cause}`)) return;
+      this.logger.warn(
+        `[${requestId}] ${descriptor.status} ${descriptor.code}: ${exception.message}${cause}`,
+      );
+      return;
+    }
     const stack = exception instanceof Error ? exception.stack : String(exception);
     this.logger.error(`[${requestId}] ${descriptor.status} ${describe(exception)}`, stack);
+  }
+
+  /** Whether this cause was logged less than `QUIET_MS` ago; notes it as seen now either way. */
+  private seenRecently(cause: string): boolean {
+    const now = Date.now();
+    const last = this.lastSeen.get(cause);
+    if (last === undefined && this.lastSeen.size >= MAX_CAUSES) this.lastSeen.clear();
+    this.lastSeen.set(cause, now);
+    return last !== undefined && now - last < QUIET_MS;
   }
 }
 

@@ -5,8 +5,13 @@ import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
 import type { StatusThrottlerGuard } from './status-throttler.guard';
 
-/** Internal: the storage `StatusModule` made or was given, a provider so its shutdown hook runs. */
-const RATE_LIMIT_STORAGE = Symbol('nestjs-status.rateLimitStorage');
+/**
+ * Internal: the storage every caller of the rate limit counts with (the guard, and anything
+ * counting before routing): the configured one, wrapped in the unavailability policy
+ * (`ResilientThrottlerStorage`), or `null` when `rateLimit` is off. A provider, so that the
+ * lifecycle hooks of a storage made or given through our options run.
+ */
+export const RATE_LIMIT_STORAGE = Symbol('nestjs-status.rateLimitStorage');
 
 /** Internal: the guard, shared by `APP_GUARD` and the door. */
 const RATE_LIMIT_GUARD = Symbol('nestjs-status.rateLimitGuard');
@@ -20,18 +25,33 @@ function loadThrottler() {
 }
 
 /**
- * The storage of `rateLimit.throttler` (its `storage`, else throttler's in-memory one), or `null`
- * when the app's own `ThrottlerModule` provides it.
+ * The storage of `rateLimit.throttler` (its `storage`, else throttler's in-memory one), else the
+ * app's own `ThrottlerModule`'s; any but the in-memory one (which cannot be unavailable) wrapped
+ * in the policy of `whenUnavailable`.
  */
 const storageProvider: Provider = {
   provide: RATE_LIMIT_STORAGE,
-  useFactory: async (options: ResolvedStatusOptions) => {
-    const throttler = options.rateLimit ? options.rateLimit.throttler : undefined;
-    if (!throttler) return null;
-    if (!Array.isArray(throttler) && throttler.storage) return throttler.storage;
-    return new (await loadThrottler()).ThrottlerStorageService();
+  useFactory: async (options: ResolvedStatusOptions, moduleRef: ModuleRef) => {
+    const { rateLimit } = options;
+    if (!rateLimit) return null;
+    const throttler = await loadThrottler();
+    const own = rateLimit.throttler;
+    const storage = own
+      ? (!Array.isArray(own) && own.storage) || new throttler.ThrottlerStorageService()
+      : fromAppModule<ThrottlerStorage>(moduleRef, throttler.getStorageToken());
+    if (storage instanceof throttler.ThrottlerStorageService) return storage;
+    const { ResilientThrottlerStorage } = await import('./resilient-throttler.storage');
+    return new ResilientThrottlerStorage(
+      storage,
+      {
+        whenUnavailable: rateLimit.whenUnavailable ?? 'allow',
+        timeout: rateLimit.storageTimeout ?? 500,
+        retryAfter: rateLimit.unavailableRetryAfter ?? 1,
+      },
+      own !== undefined,
+    );
   },
-  inject: [RESOLVED_STATUS_OPTIONS],
+  inject: [RESOLVED_STATUS_OPTIONS, ModuleRef],
 };
 
 /** The throttler guard answering as the guide says, or `null` when `rateLimit` is off. */
@@ -39,7 +59,7 @@ const guardProvider: Provider = {
   provide: RATE_LIMIT_GUARD,
   useFactory: async (
     options: ResolvedStatusOptions,
-    storage: ThrottlerStorage | null,
+    storage: ThrottlerStorage,
     moduleRef: ModuleRef,
     reflector: Reflector,
     adapterHost: HttpAdapterHost,
@@ -52,7 +72,7 @@ const guardProvider: Provider = {
       fromAppModule<ThrottlerModuleOptions>(moduleRef, throttler.getOptionsToken());
     const guard = new (await import('./status-throttler.guard')).StatusThrottlerGuard(
       throttlerOptions,
-      storage ?? fromAppModule<ThrottlerStorage>(moduleRef, throttler.getStorageToken()),
+      storage,
       reflector,
       adapterHost,
       {

@@ -1,6 +1,8 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
+import type { OutageLog } from '../errors/outage-log';
+import { resilientRedis, ResilientRedis, RedisSource } from '../redis/redis-client';
 
 /**
  * One fixed window per key and throttler, counted atomically: the counter and the block marker
@@ -39,8 +41,16 @@ type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>
 export interface RedisThrottlerStorageOptions {
   /** Prefix of every key. Default `throttler:`. */
   prefix?: string;
-  /** `quit()` the client when the app shuts down. Default `false`: whoever made the client closes it. */
+  /**
+   * `quit()` the client when the app shuts down. Default: `true` for a client made here (from a URL
+   * or options), `false` for a client you pass (whoever made the client closes it).
+   */
   quitOnShutdown?: boolean;
+  /**
+   * Milliseconds a count may take before it fails, on a client made here (ioredis
+   * `commandTimeout`). Default 500. The rate limit's `whenUnavailable` says what happens then.
+   */
+  commandTimeout?: number;
 }
 
 type WithIncrement = Redis & {
@@ -58,26 +68,38 @@ type WithIncrement = Redis & {
  * One Lua script per hit: count, expire and block in one atomic step, no race between instances.
  * Written here because `@nest-lab/throttler-storage-redis` declares `@nestjs/common ^11` only.
  *
+ * Given a URL or ioredis options, it makes a client that never makes a request wait on Redis
+ * (500 ms command timeout, no offline queue, reconnecting in the background); a client you pass
+ * keeps its settings. Either way, outages are logged once each (see docs/when-things-fail.md).
+ *
  * @example
  * StatusModule.forRoot({
  *   rateLimit: {
  *     throttler: {
  *       throttlers: [{ limit: 100, ttl: 60_000 }],
- *       storage: new RedisThrottlerStorage(new Redis(process.env.REDIS_URL), { quitOnShutdown: true }),
+ *       storage: new RedisThrottlerStorage(process.env.REDIS_URL),
  *     },
  *   },
  * });
  */
-export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
+export class RedisThrottlerStorage
+  implements ThrottlerStorage, OnModuleInit, OnApplicationShutdown
+{
   private readonly redis: WithIncrement;
+  private readonly connection: ResilientRedis;
   private readonly prefix: string;
   private quitting?: Promise<unknown>;
 
   constructor(
-    redis: Redis,
+    source: RedisSource,
     private readonly options: RedisThrottlerStorageOptions = {},
   ) {
     this.prefix = options.prefix ?? 'throttler:';
+    this.connection = resilientRedis(source, {
+      name: 'rate limit',
+      commandTimeout: options.commandTimeout,
+    });
+    const redis = this.connection.client;
     if (typeof (redis as unknown as Partial<WithIncrement>).nestjsStatusThrottle !== 'function') {
       // EVALSHA, falling back to EVAL once per connection when the script is not cached.
       redis.defineCommand('nestjsStatusThrottle', { numberOfKeys: 2, lua: INCREMENT });
@@ -108,9 +130,23 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     };
   }
 
+  /** The log of this client's outages, which the rate limit's unavailability policy shares. */
+  get outage(): OutageLog {
+    return this.connection.outage;
+  }
+
+  /** Waits (briefly) for the first connection, so the first requests do not find it missing. */
+  async onModuleInit(): Promise<void> {
+    await this.connection.firstConnection();
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    if (!this.options.quitOnShutdown) return;
-    this.quitting ??= this.redis.quit();
+    if (!(this.options.quitOnShutdown ?? this.connection.owned)) return;
+    const { client } = this.connection;
+    this.quitting ??=
+      client.status === 'ready'
+        ? client.quit().catch(() => client.disconnect())
+        : Promise.resolve(client.disconnect());
     await this.quitting;
   }
 }

@@ -11,6 +11,11 @@ import { TooManyRequestsError } from '../errors/domain-errors';
 import { stateOf } from '../request-state';
 import { RateLimitHeaderFormat, rateLimitHeaders, retryAfterSeconds } from './rate-limit-headers';
 import type { ThrottleOutcome } from './rate-limit-headers';
+import {
+  isUncounted,
+  RATE_LIMIT_STATUS_HEADER,
+  RATE_LIMIT_UNAVAILABLE,
+} from './resilient-throttler.storage';
 
 /** The counts of this request so far, kept with the request (the guard is shared by all requests). */
 function outcomesOf(request: object): ThrottleOutcome[] {
@@ -45,9 +50,15 @@ export class StatusThrottlerGuard extends ThrottlerGuard {
     if (state.throttleCounted) return true;
     if (state.throttleError !== undefined) throw state.throttleError;
     outcomesOf(req).length = 0;
+    stateOf(req).throttleUncounted = false;
     const allowed = await super.canActivate(context);
-    const headers = rateLimitHeaders(outcomesOf(req), this.format, Date.now());
     const adapter = this.adapterHost.httpAdapter;
+    if (stateOf(req).throttleUncounted) {
+      // Served uncounted (the storage is unavailable): say so, rather than counts it cannot know.
+      adapter.setHeader(res, RATE_LIMIT_STATUS_HEADER, RATE_LIMIT_UNAVAILABLE);
+      return allowed;
+    }
+    const headers = rateLimitHeaders(outcomesOf(req), this.format, Date.now());
     for (const name in headers) adapter.setHeader(res, name, headers[name]);
     return allowed;
   }
@@ -87,6 +98,10 @@ export class StatusThrottlerGuard extends ThrottlerGuard {
     const tracker = await getTracker(req, context);
     const key = generateKey(context, tracker, name);
     const record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
+    if (isUncounted(record)) {
+      stateOf(req).throttleUncounted = true;
+      return true;
+    }
     const outcomes = outcomesOf(req);
     if (throttler.setHeaders ?? this.commonOptions.setHeaders ?? true) {
       outcomes.push({

@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import { AuthOptions, RateLimitOptions, RedisThrottlerStorage } from '../../lib';
 import type { SampleConfig } from '../config/sample-config';
 import { JwtAuthenticator } from './jwt.authenticator';
@@ -16,6 +15,7 @@ export const sampleAuth: AuthOptions = {
 /**
  * `RATE_LIMIT` requests per `RATE_LIMIT_WINDOW` seconds per client (by IP) over the whole API,
  * counted in Redis when `REDIS_URL` is set (every instance shares the budget), else in memory.
+ * While Redis is unavailable requests are served uncounted (the library's default, fail open).
  */
 export function sampleRateLimit(config: SampleConfig): RateLimitOptions {
   return {
@@ -24,10 +24,7 @@ export function sampleRateLimit(config: SampleConfig): RateLimitOptions {
       // One budget per client, not one per route (throttler's default key names the handler).
       generateKey: (_context, tracker, name) => `${name}:${tracker}`,
       storage: config.redisUrl
-        ? new RedisThrottlerStorage(new Redis(config.redisUrl), {
-            prefix: 'sample:throttler:',
-            quitOnShutdown: true,
-          })
+        ? new RedisThrottlerStorage(config.redisUrl, { prefix: 'sample:throttler:' })
         : undefined,
     },
   };

@@ -172,3 +172,83 @@ function stopProcess(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/** A `redis-server` of the test's own, which the test can kill, restart, pause and resume. */
+export interface ControlledRedis {
+  url: string;
+  port: number;
+  /** SIGKILL: connections drop, the port refuses. */
+  kill(): Promise<void>;
+  /** A fresh `redis-server` on the same port (after `kill`), ready when this resolves. */
+  restart(): Promise<void>;
+  /** SIGSTOP: connections stay open, nothing answers (like a network partition). */
+  pause(): void;
+  /** SIGCONT after `pause`. */
+  resume(): void;
+  /** Ends it (resumed first if paused). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a `redis-server` on `port` (default: a free loopback port), always a new one (never
+ * `REDIS_URL`).
+ */
+export async function startControlledRedis(port?: number): Promise<ControlledRedis> {
+  port ??= await freePort();
+  let child = await spawnRedis(port);
+  let paused = false;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    kill: async () => {
+      if (paused) child.kill('SIGCONT');
+      paused = false;
+      await killProcess(child);
+    },
+    restart: async () => {
+      child = await spawnRedis(port);
+    },
+    pause: () => {
+      child.kill('SIGSTOP');
+      paused = true;
+    },
+    resume: () => {
+      child.kill('SIGCONT');
+      paused = false;
+    },
+    stop: async () => {
+      if (paused) child.kill('SIGCONT');
+      paused = false;
+      await stopProcess(child);
+    },
+  };
+}
+
+/** A loopback port on which nothing listens (connections are refused), and its URL. */
+export async function closedRedisPort(): Promise<{ port: number; url: string }> {
+  const port = await freePort();
+  return { port, url: `redis://127.0.0.1:${port}` };
+}
+
+async function spawnRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    REDIS_BINARY,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  try {
+    await waitForPing(port, child);
+    return child;
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
+}
+
+function killProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}

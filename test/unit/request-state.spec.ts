@@ -49,6 +49,7 @@ describe('request state', () => {
         'throttle',
         'throttleCounted',
         'throttleError',
+        'throttleUncounted',
       ].sort(),
     );
   });
