@@ -3,12 +3,7 @@ import { connect } from 'node:net';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import Redis from 'ioredis';
 import request from 'supertest';
-import {
-  RedisThrottlerStorage,
-  ServiceUnavailableError,
-  StatusModule,
-  UnmatchedRequests,
-} from '../../lib';
+import { RedisThrottlerStorage, StatusModule, UnmatchedRequests } from '../../lib';
 import type { RateLimitOptions } from '../../lib';
 import { ADAPTERS, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
 import { redisOrSkip, RunningRedis, startRedis } from '../support/redis-server';
@@ -18,9 +13,12 @@ import { LimitedController } from './fixtures/rate-limit.fixture';
 const LIMIT = 3;
 const TWO_MIB = 'x'.repeat(2 * 1024 * 1024);
 
-function appWith(throttler: NonNullable<RateLimitOptions['throttler']>) {
+function appWith(
+  throttler: NonNullable<RateLimitOptions['throttler']>,
+  whenUnavailable?: RateLimitOptions['whenUnavailable'],
+) {
   return {
-    imports: [StatusModule.forRoot({ rateLimit: { throttler } })],
+    imports: [StatusModule.forRoot({ rateLimit: { throttler, whenUnavailable } })],
     controllers: [DoorController, OpenDoorController, LimitedController],
   };
 }
@@ -228,23 +226,35 @@ describe.each(ADAPTERS)('rate limit at the door on %s', (_name, makeAdapter) => 
     expect(seen).toEqual(['/door/notes/1']);
   });
 
-  it('a storage that fails at the door lets the request through, asked once (the guard answers)', async () => {
-    let calls = 0;
-    const failing = {
-      increment: async () => {
-        calls++;
-        throw new ServiceUnavailableError('The rate-limit store is down.', 1);
-      },
-    };
-    const http = await start({ ...memory(), storage: failing });
-    const unknown = await http.get('/nowhere');
-    expect(unknown.status).toBe(404);
-    expect(calls).toBe(1);
-    const route = await http.get('/door/notes/1');
-    expect(route.status).toBe(503);
-    expect(route.body.code).toBe('SERVICE_UNAVAILABLE');
-    expect(calls).toBe(2);
-  });
+  it.each([
+    ['refuse', 503],
+    ['allow', 200],
+  ] as const)(
+    'a storage that fails at the door is asked once per request; whenUnavailable %s answers the route %s',
+    async (policy, status) => {
+      let calls = 0;
+      const failing = {
+        increment: async () => {
+          calls++;
+          throw new Error('The rate-limit store is down.');
+        },
+      };
+      running = await startApp(appWith({ ...memory(), storage: failing }, policy), makeAdapter);
+      const http = request(running.url);
+      const unknown = await http.get('/nowhere');
+      expect(unknown.status).toBe(404);
+      expect(calls).toBe(1);
+      const route = await http.get('/door/notes/1');
+      expect(route.status).toBe(status);
+      expect(route.headers['x-ratelimit-status']).toBe('unavailable');
+      expect(route.headers['x-ratelimit-remaining']).toBeUndefined();
+      if (status === 503) {
+        expect(route.headers['retry-after']).toBe('1');
+        expect(route.body.code).toBe('SERVICE_UNAVAILABLE');
+      }
+      expect(calls).toBe(2);
+    },
+  );
 });
 
 redisOrSkip()('rate limit at the door with a real Redis', () => {
