@@ -6,6 +6,10 @@ import { createConnection, createServer } from 'node:net';
 export interface RedisServer {
   url: string;
   stop(): Promise<void>;
+  /** SIGSTOP: Redis keeps its connections and data but answers nothing (absent for REDIS_URL). */
+  pause?(): void;
+  /** SIGCONT after `pause()`. */
+  resume?(): void;
 }
 
 const REDIS_BINARY = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
@@ -28,7 +32,15 @@ export async function startRedis(): Promise<RedisServer> {
     );
     try {
       await waitForPing(port, child);
-      return { url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        stop: async () => {
+          child.kill('SIGCONT'); // a paused Redis cannot act on SIGTERM
+          await stopProcess(child);
+        },
+        pause: () => child.kill('SIGSTOP'),
+        resume: () => child.kill('SIGCONT'),
+      };
     } catch (error) {
       lastError = error;
       await stopProcess(child);
