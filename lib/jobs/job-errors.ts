@@ -36,7 +36,10 @@ export class JobsBusyError extends ServiceUnavailableError {
   static readonly code = 'JOBS_BUSY';
   constructor(retryAfterSeconds: number) {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-    super(`Too many jobs are waiting to start; try again in ${seconds} seconds.`, seconds);
+    super(
+      `Too many jobs are waiting to start; try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+      seconds,
+    );
   }
 }
 
