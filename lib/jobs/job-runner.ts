@@ -249,6 +249,7 @@ export class JobRunner
       let timer: NodeJS.Timeout | undefined;
       const stopped = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
+        timer.unref();
         const onAbort = () => reject(controller.signal.reason);
         if (controller.signal.aborted) onAbort();
         else controller.signal.addEventListener('abort', onAbort, { once: true });
