@@ -188,6 +188,39 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       expect((await pollUntil(a.url, accepted.body.statusUrl, finished)).status).toBe(303);
     });
 
+    it('answers 503 + Retry-After while Redis is down (killed), and recovers once it is back', async () => {
+      const known = await request(a.url).post('/api/exports/counts');
+      expect(known.status).toBe(202);
+      await redis.kill!();
+      try {
+        for (const send of [
+          () => request(a.url).post('/api/exports').send({ name: 'down' }),
+          () => request(b.url).get(known.body.statusUrl),
+        ]) {
+          const started = Date.now();
+          const res = await send();
+          expect(Date.now() - started).toBeLessThan(UNAVAILABLE_BOUND_MS);
+          expect(res.status).toBe(503);
+          expect(res.headers['retry-after']).toBe('1');
+          expect(res.body).toMatchObject({ code: 'JOBS_UNAVAILABLE', retryAfter: 1 });
+        }
+      } finally {
+        await redis.restart!();
+      }
+      // A fresh Redis (its data is gone): the apps reconnect by themselves and take new jobs.
+      let accepted: request.Response | undefined;
+      for (let i = 0; i < 100 && accepted?.status !== 202; i++) {
+        if (i > 0) await sleep(100);
+        accepted = await request(b.url).post('/api/exports').send({ name: 'after' });
+      }
+      expect(accepted!.status).toBe(202);
+      const done = await pollUntil(a.url, accepted!.body.statusUrl, finished, {
+        tries: 300,
+        intervalMs: 100,
+      });
+      expect(done.status).toBe(303);
+    });
+
     it('hands a running job back on shutdown: another instance runs it at once, not after the lock lapses', async () => {
       // A pair of its own, with a lock far longer than the poll below: only a hand-back finishes in time.
       const own = `test-${randomUUID()}`;

@@ -10,6 +10,10 @@ export interface RedisServer {
   pause?(): void;
   /** SIGCONT after `pause()`. */
   resume?(): void;
+  /** SIGKILL: connections drop and refuse until `restart()` (absent for REDIS_URL). */
+  kill?(): Promise<void>;
+  /** A fresh redis-server on the same port, after `kill()`. */
+  restart?(): Promise<void>;
 }
 
 const REDIS_BINARY = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
@@ -25,11 +29,7 @@ export async function startRedis(): Promise<RedisServer> {
   // The port is free when picked but could be taken before redis-server binds it: retry.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(
-      REDIS_BINARY,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    let child = launch(port);
     try {
       await waitForPing(port, child);
       return {
@@ -40,6 +40,15 @@ export async function startRedis(): Promise<RedisServer> {
         },
         pause: () => child.kill('SIGSTOP'),
         resume: () => child.kill('SIGCONT'),
+        kill: async () => {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGKILL');
+          await exited;
+        },
+        restart: async () => {
+          child = launch(port);
+          await waitForPing(port, child);
+        },
       };
     } catch (error) {
       lastError = error;
@@ -47,6 +56,14 @@ export async function startRedis(): Promise<RedisServer> {
     }
   }
   throw new Error(`redis-server did not start: ${String(lastError)}`);
+}
+
+function launch(port: number): ChildProcess {
+  return spawn(
+    REDIS_BINARY,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
 }
 
 /** Why Redis cannot be had here, or `undefined` when it can (REDIS_URL, or the binary). */
