@@ -29,8 +29,9 @@ export class JobsOptions {
   /** Wait before the first retry (ms); it doubles for each later one. */
   retryDelayMs?: number = 1_000;
   /**
-   * How often a job may be cut short (its worker died, or its instance shut down and handed it
-   * back) and still be run again; once more and it fails with `JOB_INTERRUPTED`.
+   * How often a job may be cut short by a worker that died (BullMQ's stalled jobs) and still be
+   * run again; once more and it fails with `JOB_INTERRUPTED`. A job handed back by a clean
+   * shutdown does not count.
    */
   maxInterruptions?: number = 2;
   /**

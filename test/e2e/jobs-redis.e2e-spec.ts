@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { JobsOptions, StatusModule } from '../../lib';
+import { JobRunner, JobsOptions, StatusModule } from '../../lib';
 import { ADAPTERS, RunningApp, startApp } from '../support/http-app';
 import { RedisServer, redisOrSkip, startRedis } from '../support/redis-server';
 import {
@@ -219,6 +219,37 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
         intervalMs: 100,
       });
       expect(done.status).toBe(303);
+    });
+
+    it('fails a job whose worker keeps dying as JOB_INTERRUPTED (maxInterruptions), never JOB_TIMEOUT', async () => {
+      const own = `test-${randomUUID()}`;
+      const fragile = { maxInterruptions: 0, lockDurationMs: 1_000, stalledCheckMs: 500 };
+      const c = await startApp(appWith(own, fragile), makeAdapter);
+      apps.push(c);
+      const accepted = await request(c.url)
+        .post('/api/exports')
+        .send({ name: 'dies', gate: newGate() });
+      await pollUntil(c.url, accepted.body.statusUrl, (r) => r.body.status === 'running');
+      // What kill -9 does to the worker: it stops at once, renewing no lock and handing nothing back.
+      const engine = (c.app.get(JobRunner) as unknown as { engine: { workers: unknown[] } }).engine;
+      await (engine.workers[0] as { close(force: boolean): Promise<void> }).close(true);
+      const d = await startApp(appWith(own, fragile), otherAdapter);
+      apps.push(d);
+      const done = await pollUntil(d.url, accepted.body.statusUrl, finished, {
+        tries: 100,
+        intervalMs: 100,
+      });
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({
+        jobId: accepted.body.jobId,
+        status: 'failed',
+        error: {
+          error: 'Service Unavailable',
+          message: 'The server running the job stopped before it finished. Start the job again.',
+          code: 'JOB_INTERRUPTED',
+          requestId: accepted.headers['x-request-id'],
+        },
+      });
     });
 
     it('hands a running job back on shutdown: another instance runs it at once, not after the lock lapses', async () => {
