@@ -1,3 +1,4 @@
+/* eslint-disable no-undef, @typescript-eslint/no-require-imports -- CommonJS, loaded by node -r */
 // Lets a child process run the sample's TypeScript as it is (`node -r ./test/support/ts-register.js
 // sample/main.ts`): each .ts file is transpiled on load, with the decorator settings of tsconfig.
 const { readFileSync } = require('node:fs');
