@@ -31,6 +31,8 @@ const STATES: Partial<Record<string, JobState>> = {
 const WAITING: JobType[] = ['waiting', 'prioritized', 'delayed', 'paused'];
 /** How long a count of live workers is reused by the admission estimate. */
 const WORKERS_TTL_MS = 2_000;
+/** Longest wait on shutdown for workers to hand their jobs back, and for queues to close. */
+const SHUTDOWN_WAIT_MS = 3_000;
 /** How often an ongoing Redis outage is logged. */
 const LOG_EVERY_MS = 10_000;
 
@@ -81,13 +83,14 @@ export class BullJobEngine implements JobEngine {
   }
 
   async find(jobId: string, queues: readonly string[]): Promise<EngineRecord | undefined> {
-    const jobs = await Promise.all(queues.map((name) => this.queue(name).getJob(jobId)));
-    const index = jobs.findIndex((job) => job !== undefined && job !== null);
+    // The state first, then the job: a job that finishes between the two reads is shown as
+    // still running (the next poll sees it done), never as done without its result.
+    const states = await Promise.all(queues.map((name) => this.queue(name).getJobState(jobId)));
+    const index = states.findIndex((state) => STATES[state] !== undefined);
     if (index < 0) return undefined;
-    const job = jobs[index] as Job<JobPayload>;
-    const state = STATES[await job.getState()];
-    if (state === undefined) return undefined;
-    return this.record(queues[index], job, state);
+    const job = (await this.queue(queues[index]).getJob(jobId)) as Job<JobPayload> | undefined;
+    if (!job) return undefined;
+    return this.record(queues[index], job, STATES[states[index]]!);
   }
 
   async load(queue: string): Promise<QueueLoad> {
@@ -126,15 +129,21 @@ export class BullJobEngine implements JobEngine {
     if (this.stopped) return;
     this.stopped = true;
     for (const run of this.active) run.controller.abort(new JobHandedBack());
-    await Promise.all(this.workers.map((worker) => worker.close().catch(() => undefined)));
+    const closed = Promise.all(this.workers.map((worker) => worker.close().catch(() => undefined)));
+    // With Redis down a hand-back cannot be written: stop waiting, the lock lapses by itself
+    // and the stalled check gives the job to another instance.
+    await withinMs(closed, SHUTDOWN_WAIT_MS);
   }
 
   async close(): Promise<void> {
     await this.stopWorking();
-    await Promise.all(
-      [...this.queues.values()].map((queue) =>
-        queue.close().catch(() => queue.disconnect().catch(() => undefined)),
+    await withinMs(
+      Promise.all(
+        [...this.queues.values()].map((queue) =>
+          queue.close().catch(() => queue.disconnect().catch(() => undefined)),
+        ),
       ),
+      SHUTDOWN_WAIT_MS,
     );
   }
 
@@ -267,6 +276,17 @@ function redisOptions(connection: string | RedisOptions): RedisOptions {
   if (db) options.db = Number(db);
   if (url.protocol === 'rediss:') options.tls = {};
   return options;
+}
+
+/** `promise`, or nothing after `ms`. */
+async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  await Promise.race([promise.then(() => undefined), late]);
+  clearTimeout(timer);
 }
 
 function iso(ms: number): string {

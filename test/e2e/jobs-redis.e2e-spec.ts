@@ -142,8 +142,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
         tries: 100,
         intervalMs: 100,
       });
-      expect(done.status).toBe(303);
-      expect(done.body).toMatchObject({ status: 'succeeded' });
+      expect({ status: done.status, body: done.body }).toMatchObject({
+        status: 303,
+        body: { status: 'succeeded' },
+      });
     });
 
     it('answers job creation and polls 503 + Retry-After while Redis is paused, and recovers after', async () => {
@@ -271,8 +273,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
         tries: 50,
         intervalMs: 100,
       });
-      expect(done.status).toBe(303);
-      expect(done.body).toMatchObject({ status: 'succeeded' });
+      expect({ status: done.status, body: done.body }).toMatchObject({
+        status: 303,
+        body: { status: 'succeeded' },
+      });
     });
   });
 });
