@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { JobRunner, MemoryJobStore } from '../lib';
+import { JobRunner } from '../lib';
 import { createSampleApp } from '../sample/app';
 import { configWith } from '../sample/config/sample-config';
 import { serveParent } from './harness/child-ipc';
@@ -23,10 +23,8 @@ async function main(): Promise<void> {
   const app = await createSampleApp(config, ['error', 'warn']);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address();
-  const store = app.get(JobRunner).store;
-  serveParent(`http://127.0.0.1:${port}`, [], () => ({
-    jobStoreSize: store instanceof MemoryJobStore ? store.size : -1,
-  }));
+  const jobs = app.get(JobRunner);
+  serveParent(`http://127.0.0.1:${port}`, [], () => ({ jobStoreSize: jobs.heldJobs }));
 }
 
 main().catch((error: unknown) => {

@@ -53,18 +53,22 @@ export type { StateTransition } from './conditional/conflict-errors';
 
 export { Async } from './jobs/async.decorator';
 export { JobStatus } from './jobs/job-status.decorator';
+export { Processor } from './jobs/processor.decorator';
+export type { ProcessorOptions } from './jobs/processor.decorator';
 export type { AsyncOptions, JobStatusOptions } from './jobs/job-rules';
 export { JobRunner } from './jobs/job-runner';
-export type { StartJobOptions } from './jobs/job-runner';
-export type { JobContext, JobWork } from './jobs/job-context';
+export type { EnqueueOptions } from './jobs/job-runner';
+export type { JobContext, JobProcessor } from './jobs/job-context';
 export type { JobRecord, JobState } from './jobs/job-record';
-export type { JobStore } from './jobs/job-store';
-export { MemoryJobStore } from './jobs/memory-job-store';
-export type { MemoryJobStoreOptions } from './jobs/memory-job-store';
-export { RedisJobStore } from './jobs/redis-job-store';
-export type { RedisConnection, RedisJobStoreOptions } from './jobs/redis-job-store';
 export { JobsOptions } from './jobs/jobs.options';
-export { JobNotFoundError } from './jobs/job-errors';
+export type { RedisConnection } from './jobs/jobs.options';
+export {
+  JobInterruptedError,
+  JobNotFoundError,
+  JobsBusyError,
+  JobsUnavailableError,
+  JobTimeoutError,
+} from './jobs/job-errors';
 
 export { Authenticated, Authorize, Public, Roles } from './auth/access.decorators';
 export type { PermissionPredicate } from './auth/access.decorators';

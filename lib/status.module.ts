@@ -7,7 +7,14 @@ import {
   Optional,
   Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
+import {
+  APP_FILTER,
+  APP_GUARD,
+  APP_PIPE,
+  ApplicationConfig,
+  DiscoveryModule,
+  HttpAdapterHost,
+} from '@nestjs/core';
 import { StatusAuthGuard } from './auth/status-auth.guard';
 import { takeOverExpressConditionals } from './conditional/express-conditionals';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
@@ -132,6 +139,8 @@ function withProviders(module: DynamicModule, parts: Part[]): DynamicModule {
   return {
     ...module,
     global: true,
+    // DiscoveryModule: the JobRunner finds the app's @Processor providers and @Async queues.
+    imports: [...(module.imports ?? []), DiscoveryModule],
     providers: [...(module.providers ?? []), ...providers(parts)],
     exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods, JobRunner],
   };

@@ -100,7 +100,7 @@ export class StatusModuleOptions {
    * routes (lost-update protection, RFC 6585). `@CurrentVersion()` can override it.
    */
   requirePreconditions?: boolean = false;
-  /** `@Async` jobs: where their state lives (memory or Redis), timeout, TTL, concurrency. */
+  /** `@Async` jobs: the engine (memory, or BullMQ on Redis), admission, retries, bounds. */
   jobs?: JobsOptions = {};
   /**
    * The auth guard (`APP_GUARD`): 401 before 403 before hidden 404, never 403 to an anonymous

@@ -6,18 +6,17 @@ import { fillTemplate } from '../responses/location';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
 import { JobRunner } from './job-runner';
-import { AsyncMetadata, type AsyncOptions } from './job-rules';
+import { AsyncMetadata, type AsyncOptions, type AsyncRule } from './job-rules';
 import { absoluteUrl, requestPath } from '../routing/request-target';
 
 /** What `@Async` decided once for a handler. */
 interface AsyncPlan {
-  rule: AsyncOptions;
-  resultUrl?: (result: any) => string | undefined;
+  rule: AsyncRule;
   handlerName: string;
 }
 
 /**
- * Behind `@Async`: hands the work the handler returned to the `JobRunner` and answers
+ * Behind `@Async`: adds a job with the input the handler returned to the `JobRunner` and answers
  * `202 { jobId, status, statusUrl }` + `Location` (the 202 itself is `@HttpCode(202)`).
  */
 @Injectable()
@@ -44,19 +43,19 @@ export class AsyncJobInterceptor implements NestInterceptor {
       this.options.generateRequestId ?? defaultRequestId,
     );
     return next.handle().pipe(
-      mergeMap(async (work: unknown) => {
-        if (typeof work !== 'function') {
+      mergeMap(async (data: unknown) => {
+        if (typeof data === 'function') {
           throw new TypeError(
-            `The @Async handler ${plan.handlerName} must return the job's work as a function, ` +
-              `e.g. \`return (job) => this.reports.generate(dto, job.signal)\`; it returned ${typeof work}.`,
+            `The @Async handler ${plan.handlerName} returned a function; return the job's input ` +
+              `(JSON) instead, e.g. \`return dto\`: the work itself is the process(job) method of ` +
+              `a provider marked @Processor('${plan.rule.queue}').`,
           );
         }
         const path = requestPath(String(adapter.getRequestUrl(request)));
-        const record = await this.runner.start(work as () => unknown, {
+        const record = await this.runner.enqueue(plan.rule.queue, data, {
           statusUrl: (jobId) => monitorUrl(plan.rule.monitor, jobId, path, request),
-          resultUrl: plan.resultUrl,
+          location: plan.rule.location,
           idPrefix: plan.rule.idPrefix,
-          timeoutMs: plan.rule.timeoutMs,
           requestId,
         });
         const location = this.options.absoluteLocations
@@ -72,18 +71,8 @@ export class AsyncJobInterceptor implements NestInterceptor {
     const handler = context.getHandler();
     let plan = this.plans.get(handler);
     if (!plan) {
-      const rule = this.reflector.get(AsyncMetadata, handler) ?? {};
-      const { location } = rule;
-      plan = {
-        rule,
-        handlerName: `${context.getClass().name}.${handler.name}`,
-        resultUrl:
-          typeof location === 'function'
-            ? location
-            : typeof location === 'string'
-              ? (result) => fillTemplate(location, result)
-              : undefined,
-      };
+      const rule = this.reflector.get(AsyncMetadata, handler);
+      plan = { rule, handlerName: `${context.getClass().name}.${handler.name}` };
       this.plans.set(handler, plan);
     }
     return plan;

@@ -3,25 +3,30 @@ import { AsyncJobInterceptor } from './async-job.interceptor';
 import { AsyncMetadata, type AsyncOptions } from './job-rules';
 
 /**
- * 202 Accepted for work that finishes later. The handler validates what it must, then returns
- * the work as a function; the client gets at once
+ * 202 Accepted for work that finishes later. The handler validates what it must and returns the
+ * job's input (JSON); the job goes on `queue`, whose `@Processor(queue)` runs it in whichever
+ * instance has a free worker. The client gets at once
  * `202 { jobId, status: "queued", statusUrl }` with `Location: <statusUrl>`, and follows the
- * status monitor (a route with `@JobStatus()`) to the result.
- *
- * The job runs in this process (at most `concurrency` at once); its state lives in the job
- * store, so with Redis any instance answers the monitor.
+ * status monitor (a route with `@JobStatus()`) to the result. When the queue cannot start the job
+ * before its deadline (`jobs.startWithinMs`) the answer is 503 + Retry-After instead.
  *
  * @example
  * @Post()
- * @Async({ idPrefix: 'rpt-', location: '/api/reports/:id' })   // monitor: /api/reports/jobs/:jobId
+ * @Async('reports', { idPrefix: 'rpt-', location: '/api/reports/:id' }) // monitor: /api/reports/jobs/:jobId
  * create(@Body() dto: CreateReportDto) {
- *   return (job: JobContext) => this.reports.generate(dto, job.signal); // resolves to { id, ... }
+ *   return dto; // ReportsProcessor.process(job) gets it as job.data
  * }
  */
-export function Async(options: AsyncOptions = {}): MethodDecorator {
+export function Async(queue: string, options: AsyncOptions = {}): MethodDecorator {
+  if (typeof queue !== 'string' || queue.length === 0 || queue.includes(':')) {
+    throw new TypeError(
+      "@Async needs the name of the queue whose @Processor runs the job, e.g. @Async('reports')" +
+        (typeof queue === 'object' ? '; the options come second.' : '.'),
+    );
+  }
   return applyDecorators(
     HttpCode(202),
-    AsyncMetadata(options),
+    AsyncMetadata({ ...options, queue }),
     UseInterceptors(AsyncJobInterceptor),
   );
 }

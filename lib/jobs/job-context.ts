@@ -1,19 +1,34 @@
-/** What a job's work is given when it starts. */
-export interface JobContext {
-  /** The job's id, as the client sees it. */
-  readonly jobId: string;
+/**
+ * What a processor's `process(job)` is given: the job's input and its handles, the same under
+ * both engines (memory and BullMQ). Member names follow BullMQ's `Job`, which Nest users know.
+ */
+export interface JobContext<T = unknown> {
+  /** The job's id, as the client sees it (`rpt-3f1c...`). */
+  readonly id: string;
+  /** The queue the job was added to (`@Async('reports')` → `'reports'`). */
+  readonly queueName: string;
+  /** The job's input: what the `@Async` handler returned, as JSON gives it back. */
+  readonly data: T;
+  /** Runs that already failed or were cut short (0 on the first run). */
+  readonly attemptsMade: number;
+  /** The id of the request that accepted the job, for logs; failures carry it in their body. */
+  readonly requestId: string;
   /**
-   * Aborted when the job times out or the app shuts down. Pass it on (`fetch`, database drivers)
-   * or check it: the runner cannot stop JavaScript that ignores it, only stop waiting for it.
+   * Aborted when the run times out or this instance shuts down (the job is then handed to
+   * another instance). Pass it on (`fetch`, timers, drivers): JavaScript that ignores it keeps
+   * running, though its result is no longer wanted.
    */
   readonly signal: AbortSignal;
-  /** The id of the request that started the job, for logs. */
-  readonly requestId: string;
+  /** Reports progress (a number such as a percentage, or a small JSON object); the monitor shows it. */
+  updateProgress(progress: number | object): Promise<void>;
 }
 
 /**
- * The work of a job, as an `@Async` handler returns it. What it resolves to is the job's result:
- * the monitor then answers 303 to the resource it names (`@Async({ location })`), or 200 with
- * the result itself. What it throws fails the job, with the error body an HTTP error would have.
+ * A class marked `@Processor('<queue>')`: runs the jobs of that queue. What `process` resolves to
+ * is the job's result (JSON); what it throws fails the run, with the error body an HTTP error
+ * would have. A 4xx domain error fails the job at once; anything else is retried up to
+ * `attempts` times.
  */
-export type JobWork<T = unknown> = (job: JobContext) => T | Promise<T>;
+export interface JobProcessor<T = any, R = unknown> {
+  process(job: JobContext<T>): R | Promise<R>;
+}

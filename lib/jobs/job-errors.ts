@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../errors/domain-errors';
+import { DomainError, NotFoundError, ServiceUnavailableError } from '../errors/domain-errors';
 
 /** 404 from the status monitor: the job never existed, or its record has expired. */
 export class JobNotFoundError extends NotFoundError {
@@ -7,7 +7,7 @@ export class JobNotFoundError extends NotFoundError {
   }
 }
 
-/** The error a job gets when it is still pending at its deadline (code `JOB_TIMEOUT`). */
+/** The error of a run still going at its `timeoutMs` (code `JOB_TIMEOUT`); not retried. */
 export class JobTimeoutError extends DomainError {
   static readonly code = 'JOB_TIMEOUT';
   readonly status: number = 500;
@@ -16,33 +16,42 @@ export class JobTimeoutError extends DomainError {
   }
 }
 
-/** The error of a job whose instance shut down before it finished (code `JOB_INTERRUPTED`). */
+/**
+ * The error of a job cut short more often than `maxInterruptions` allows: its worker died or its
+ * instance shut down while it ran, and no run finished it (code `JOB_INTERRUPTED`).
+ */
 export class JobInterruptedError extends DomainError {
   static readonly code = 'JOB_INTERRUPTED';
   readonly status: number = 503;
   constructor() {
-    super('The server running the job shut down before it finished. Start the job again.');
+    super('The server running the job stopped before it finished. Start the job again.');
   }
 }
 
-/** 503 + `Retry-After` when this instance already holds `maxPending` unfinished jobs. */
-export class JobsBusyError extends DomainError {
+/**
+ * 503 + `Retry-After` from an `@Async` route: the job could not start before its deadline
+ * (`startWithinMs`) or the waiting room (`maxWaiting`) is full. Retry-After comes from the queue.
+ */
+export class JobsBusyError extends ServiceUnavailableError {
   static readonly code = 'JOBS_BUSY';
-  readonly status: number = 503;
   constructor(retryAfterSeconds: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     super(
-      `Too many jobs are pending; try again in ${retryAfterSeconds} seconds.`,
-      { retryAfter: retryAfterSeconds },
-      { headers: { 'Retry-After': String(retryAfterSeconds) } },
+      `Too many jobs are waiting to start; try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+      seconds,
     );
   }
 }
 
-/** 503 when the job store (Redis) cannot be reached: the job was not started. */
-export class JobStoreUnavailableError extends DomainError {
-  static readonly code = 'JOB_STORE_UNAVAILABLE';
-  readonly status: number = 503;
-  constructor(cause: unknown) {
-    super('Job state cannot be read or written right now; try again shortly.', {}, { cause });
+/**
+ * 503 + `Retry-After` when the jobs engine (Redis) does not answer in time: no job was added, or
+ * its status could not be read. Recovers by itself once Redis answers again.
+ */
+export class JobsUnavailableError extends ServiceUnavailableError {
+  static readonly code = 'JOBS_UNAVAILABLE';
+  constructor(retryAfterSeconds: number, cause?: unknown) {
+    super('Jobs cannot be queued or read right now; try again shortly.', retryAfterSeconds, {
+      cause,
+    });
   }
 }

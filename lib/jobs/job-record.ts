@@ -2,23 +2,27 @@
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
 /**
- * What a `JobStore` keeps about one job. Plain JSON, so any store can hold it; every instance
- * behind a load balancer reads the same record and so answers the same status.
+ * What the monitor knows about one job, read from the engine's own state (BullMQ's job hash, or
+ * memory). Plain JSON; every instance reads the same and so answers the same.
  */
 export interface JobRecord {
   /** `<idPrefix><random UUID>`, e.g. `rpt-3f1c...`: unguessable, as the status monitor is open. */
   jobId: string;
+  /** The queue the job is on. */
+  queue: string;
   status: JobState;
   /** The status monitor's path, as the 202 body gives it. */
   statusUrl: string;
-  /** ISO 8601 times. */
+  /** ISO 8601 times. `startedAt` is the start of the latest run. */
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
-  /** ISO 8601: a job still pending after this moment counts as failed (timed out). */
-  deadline: string;
-  /** The request id of the request that started the job; a failure's error body carries it. */
+  /** The request id of the request that accepted the job; a failure's error body carries it. */
   requestId: string;
+  /** Runs that failed or were cut short so far. */
+  attemptsMade: number;
+  /** What the processor last reported with `job.updateProgress()`, while it runs. */
+  progress?: number | object;
   /** The resource the job produced: the monitor answers 303 to it (or 200 naming it). */
   resultUrl?: string;
   /** What the job returned, when it produced no resource with a URL of its own. */
@@ -40,16 +44,18 @@ export function isJobRecord(value: unknown): value is JobRecord {
     record !== null &&
     typeof record.jobId === 'string' &&
     typeof record.status === 'string' &&
-    typeof record.deadline === 'string'
+    typeof record.statusUrl === 'string'
   );
 }
 
 /**
  * The body the status monitor sends for a record: `{ jobId, status, ... }`; pending jobs add
- * `createdAt`/`startedAt`, finished ones `resultUrl` or `result`, or `error`.
+ * `progress` (when reported) and `createdAt`/`startedAt`, finished ones `resultUrl` or `result`,
+ * or `error`.
  */
 export function jobView(record: JobRecord): Record<string, unknown> {
   const view: Record<string, unknown> = { jobId: record.jobId, status: record.status };
+  if (record.status === 'running' && record.progress !== undefined) view.progress = record.progress;
   if (record.status === 'succeeded') {
     if (record.resultUrl !== undefined) view.resultUrl = record.resultUrl;
     else if (record.result !== undefined) view.result = record.result;

@@ -1,6 +1,6 @@
 import { Reflector } from '@nestjs/core';
 
-/** Options of `@Async()`. */
+/** Options of `@Async(queue, options)`. */
 export interface AsyncOptions {
   /**
    * The status monitor's path: a template filled with the job id (`'/api/reports/jobs/:jobId'`)
@@ -8,15 +8,18 @@ export interface AsyncOptions {
    */
   monitor?: string | ((jobId: string, request: any) => string);
   /**
-   * The URL of the resource the job produced, from its result: a template
-   * (`'/api/reports/:id'`) or a function. Without it (or when it gives `undefined`) the monitor
-   * answers 200 with the result itself instead of 303.
+   * The URL of the resource the job produced, a template filled from its result
+   * (`'/api/reports/:id'`). Stored with the job, so any instance can answer 303 to it. Without it
+   * (or when the result lacks a value) the monitor answers 200 with the result itself.
    */
-  location?: string | ((result: any) => string | undefined);
+  location?: string;
   /** Start of the job ids of this route, e.g. `'rpt-'`. Default: the module's `idPrefix`. */
   idPrefix?: string;
-  /** How long a job of this route may stay pending (ms). Default: the module's `timeoutMs`. */
-  timeoutMs?: number;
+}
+
+/** Internal: what `@Async` records on the handler. */
+export interface AsyncRule extends AsyncOptions {
+  queue: string;
 }
 
 /** Options of `@JobStatus()`. */
@@ -28,6 +31,6 @@ export interface JobStatusOptions {
 }
 
 /** Internal metadata behind `@Async`. */
-export const AsyncMetadata = Reflector.createDecorator<AsyncOptions>();
+export const AsyncMetadata = Reflector.createDecorator<AsyncRule>();
 /** Internal metadata behind `@JobStatus`. */
 export const JobStatusMetadata = Reflector.createDecorator<JobStatusOptions>();

@@ -1,65 +1,58 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ErrorBodyBuilder } from '../errors/error-body';
 import { ErrorNormalizer } from '../errors/error-normalizer';
 import { defaultRequestId } from '../errors/request-id';
+import { fillTemplate } from '../responses/location';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
-import type { JobContext, JobWork } from './job-context';
+import { BullJobEngine } from './bull-job-engine';
+import type { JobContext, JobProcessor } from './job-context';
 import {
-  JobInterruptedError,
-  JobsBusyError,
-  JobStoreUnavailableError,
-  JobTimeoutError,
-} from './job-errors';
-import { isPending, type JobRecord } from './job-record';
-import type { JobStore } from './job-store';
+  JobFailure,
+  JobHandedBack,
+  type JobEngine,
+  type JobHandler,
+  type JobPayload,
+} from './job-engine';
+import { JobsBusyError, JobsUnavailableError, JobTimeoutError } from './job-errors';
+import type { JobRecord } from './job-record';
+import { AsyncMetadata } from './job-rules';
 import { resolveJobsOptions, type ResolvedJobsOptions } from './jobs.options';
-import { MemoryJobStore } from './memory-job-store';
-import { RedisJobStore } from './redis-job-store';
+import { MemoryJobEngine } from './memory-job-engine';
+import { ProcessorDiscovery, type ProcessorOptions } from './processor.decorator';
 
-/** How long past its deadline a pending job whose runner is not here counts as abandoned. */
-const ORPHAN_GRACE_MS = 1_000;
-/** setTimeout's longest delay; a longer timeout would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** How one job is started; `@Async` fills this from the route and the request. */
-export interface StartJobOptions {
-  /** The status monitor's path for a job id. */
-  statusUrl: (jobId: string) => string;
-  /** The URL of the resource a result names, when there is one. */
-  resultUrl?: (result: any) => string | undefined;
+/** How one job is added; `@Async` fills this from the route and the request. */
+export interface EnqueueOptions {
+  /** The status monitor's path, or how to make it from the job id. */
+  statusUrl: string | ((jobId: string) => string);
+  /** Template of the URL of the resource the result names (`'/api/reports/:id'`). */
+  location?: string;
   /** Overrides the module's `idPrefix`. */
   idPrefix?: string;
-  /** Overrides the module's `timeoutMs`. */
-  timeoutMs?: number;
-  /** The request that started the job; one is made up when there is none. */
+  /** The request that accepted the job; one is made up when there is none. */
   requestId?: string;
 }
 
-/** A job this instance accepted and has not finished. */
-interface LiveJob {
-  record: JobRecord;
-  work: JobWork;
-  resultUrl?: (result: any) => string | undefined;
-  controller: AbortController;
-  timer?: NodeJS.Timeout;
-  launched: boolean;
-  settled: boolean;
-  /** Writes of this job, chained so that they reach the store in order. */
-  writes: Promise<void>;
-}
-
-type Outcome = { result: unknown } | { error: unknown };
+/** Weight of the latest run in the typical run time (an exponential moving average). */
+const DURATION_WEIGHT = 0.2;
+/** Job ids the engine is asked about: ours are `<prefix><uuid>`. */
+const JOB_ID = /^[\w.-]{1,200}$/;
 
 /**
- * Runs jobs in this process and keeps their state in the `JobStore`. The instance that accepts
- * a job runs it; the store is what instances share, so any of them can answer its status.
- * At most `concurrency` jobs run at once (the rest are `queued`); a job still pending at its
- * deadline is failed with `JOB_TIMEOUT`, and one whose instance vanished is failed the same way
- * by whichever instance reads it next.
- *
- * `@Async` routes use it; inject it to start jobs from elsewhere or to read them.
+ * Accepted work: adds jobs to queues and reads their state, on BullMQ (`jobs.redis`) or in
+ * memory. At start-up it finds every `@Processor(queue)` provider and starts a worker for its
+ * queue; on shutdown it stops taking work and hands running jobs back.
+ * `@Async` routes use it; inject it for the status monitor, or to add jobs from elsewhere.
  *
  * @example
  * @Get('jobs/:jobId')
@@ -69,222 +62,274 @@ type Outcome = { result: unknown } | { error: unknown };
  * }
  */
 @Injectable()
-export class JobRunner implements OnApplicationShutdown {
-  /** Where job state lives (the module's `store`, Redis, or memory). */
-  readonly store: JobStore;
-  private readonly ownsStore: boolean;
+export class JobRunner
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  private readonly engine: JobEngine;
   private readonly options: ResolvedJobsOptions;
   private readonly normalizer: ErrorNormalizer;
   private readonly bodies: ErrorBodyBuilder;
-  private readonly live = new Map<string, LiveJob>();
-  private readonly queue: LiveJob[] = [];
-  private running = 0;
   private readonly logger = new Logger('StatusModule');
+  /** Queues this app knows: those with a processor, used by `@Async`, or added to. */
+  private readonly queues = new Set<string>();
+  private readonly processed = new Map<string, number>();
+  private readonly typicalMs = new Map<string, number>();
+  /** Admissions under way (read the load, not yet added), counted as waiting. */
+  private readonly admitting = new Map<string, number>();
+  private stopping = false;
 
-  constructor(@Inject(RESOLVED_STATUS_OPTIONS) statusOptions: ResolvedStatusOptions) {
+  constructor(
+    @Inject(RESOLVED_STATUS_OPTIONS) statusOptions: ResolvedStatusOptions,
+    @Optional() private readonly discovery?: DiscoveryService,
+    @Optional() private readonly scanner?: MetadataScanner,
+    @Optional() private readonly reflector?: Reflector,
+  ) {
     this.options = resolveJobsOptions(statusOptions.jobs);
     this.normalizer = new ErrorNormalizer(statusOptions);
     this.bodies = new ErrorBodyBuilder(statusOptions);
-    const { store, redis, keyPrefix, maxEntries } = this.options;
-    this.ownsStore = !store;
-    this.store =
-      store ??
-      (redis !== undefined
-        ? RedisJobStore.connect(redis, { keyPrefix })
-        : new MemoryJobStore({ maxEntries }));
+    const describe = (error: unknown, payload: JobPayload) =>
+      this.describeError(error, payload).body;
+    this.engine =
+      this.options.redis !== undefined
+        ? new BullJobEngine(this.options, describe)
+        : new MemoryJobEngine(this.options, describe);
   }
 
-  /**
-   * Records the job as `queued` (awaited: once this resolves any instance can answer for it),
-   * then runs it in the background. 503 `JOBS_BUSY` when this instance holds `maxPending` jobs,
-   * 503 `JOB_STORE_UNAVAILABLE` when the store cannot be written.
-   */
-  async start(work: JobWork, options: StartJobOptions): Promise<JobRecord> {
-    if (typeof work !== 'function') {
-      throw new TypeError(`A job's work must be a function; got ${typeof work}.`);
+  /** `'bullmq'` when jobs run on Redis, else `'memory'`. */
+  get engineName(): 'bullmq' | 'memory' {
+    return this.engine instanceof BullJobEngine ? 'bullmq' : 'memory';
+  }
+
+  /** Memory engine: the job records it holds (bounded by `maxEntries`); -1 on BullMQ. */
+  get heldJobs(): number {
+    return this.engine instanceof MemoryJobEngine ? this.engine.size : -1;
+  }
+
+  /** Starts a worker for every `@Processor` provider; checks every `@Async` queue has one (memory). */
+  onApplicationBootstrap(): void {
+    if (!this.discovery) return;
+    for (const wrapper of this.discovery.getProviders({ metadataKey: ProcessorDiscovery.KEY })) {
+      const meta = this.discovery.getMetadataByDecorator(ProcessorDiscovery, wrapper);
+      if (!meta) continue;
+      if (!wrapper.isDependencyTreeStatic() || !wrapper.instance) {
+        throw new Error(
+          `@Processor('${meta.queue}') ${wrapper.name}: a processor must be a singleton provider ` +
+            '(no request scope), registered in a module that the app imports.',
+        );
+      }
+      this.process(meta.queue, wrapper.instance as JobProcessor, meta);
     }
-    if (this.live.size >= this.options.maxPending) {
-      throw new JobsBusyError(this.options.retryAfterSeconds);
-    }
-    const timeoutMs = Math.min(options.timeoutMs ?? this.options.timeoutMs, MAX_TIMER_MS);
-    const jobId = (options.idPrefix ?? this.options.idPrefix) + randomUUID();
-    const now = Date.now();
-    const record: JobRecord = {
-      jobId,
-      status: 'queued',
-      statusUrl: options.statusUrl(jobId),
-      createdAt: iso(now),
-      deadline: iso(now + timeoutMs),
-      requestId: options.requestId ?? defaultRequestId(),
-    };
-    const job: LiveJob = {
-      record,
-      work,
-      resultUrl: options.resultUrl,
-      controller: new AbortController(),
-      launched: false,
-      settled: false,
-      writes: Promise.resolve(),
-    };
-    this.live.set(jobId, job); // counts against maxPending while the first write is under way
-    try {
-      await this.store.save(record, this.ttlFor(record));
-    } catch (error) {
-      this.live.delete(jobId);
-      this.logger.error(`Job ${jobId} could not be recorded: ${describe(error)}`);
-      throw new JobStoreUnavailableError(error);
-    }
-    job.timer = setTimeout(() => this.timeOut(job, timeoutMs), timeoutMs);
-    job.timer.unref();
-    this.queue.push(job);
-    // Started on a later turn, so `queued` (what the 202 says) is what the store holds first.
-    setImmediate(() => this.pump());
-    return { ...record };
-  }
-
-  /**
-   * The job's record, or `undefined` when it is unknown or expired. A pending job past its
-   * deadline that no instance is running any more (its instance crashed) is failed here.
-   */
-  async find(jobId: string): Promise<JobRecord | undefined> {
-    if (typeof jobId !== 'string' || jobId.length === 0 || jobId.length > 200) return undefined;
-    let record: JobRecord | undefined;
-    try {
-      record = await this.store.get(jobId);
-    } catch (error) {
-      this.logger.error(`Job ${jobId} could not be read: ${describe(error)}`);
-      throw new JobStoreUnavailableError(error);
-    }
-    if (!record || !isPending(record) || this.live.has(jobId)) return record;
-    const deadline = Date.parse(record.deadline);
-    if (!(Date.now() > deadline + ORPHAN_GRACE_MS)) return record;
-    const timeout = new JobTimeoutError(deadline - Date.parse(record.createdAt));
-    const failed = this.finished(record, { error: timeout });
-    await this.store
-      .save(failed, this.ttlFor(failed))
-      .catch((error) => this.logger.error(`Job ${jobId} could not be saved: ${describe(error)}`));
-    return failed;
-  }
-
-  /** Fails the jobs still pending here (`JOB_INTERRUPTED`), then closes a store it made. */
-  async onApplicationShutdown(): Promise<void> {
-    const jobs = [...this.live.values()];
-    for (const job of jobs) this.settle(job, { error: new JobInterruptedError() }, true);
-    this.queue.length = 0;
-    await Promise.all(jobs.map((job) => job.writes));
-    if (this.ownsStore) await this.store.close?.();
-  }
-
-  private pump(): void {
-    while (this.running < this.options.concurrency && this.queue.length > 0) {
-      const job = this.queue.shift()!;
-      if (!job.settled) this.launch(job);
-    }
-  }
-
-  private launch(job: LiveJob): void {
-    this.running++;
-    job.launched = true;
-    job.record = { ...job.record, status: 'running', startedAt: iso(Date.now()) };
-    this.write(job);
-    const context: JobContext = {
-      jobId: job.record.jobId,
-      signal: job.controller.signal,
-      requestId: job.record.requestId,
-    };
-    // `then` rather than a direct call: a synchronous throw fails the job like a rejection.
-    Promise.resolve()
-      .then(() => job.work(context))
-      .then(
-        (result) => this.settle(job, { result }),
-        (error: unknown) => this.settle(job, { error }),
-      )
-      .catch((error: unknown) =>
-        this.logger.error(`Job ${job.record.jobId} could not be settled: ${describe(error)}`),
-      );
-  }
-
-  private timeOut(job: LiveJob, timeoutMs: number): void {
-    this.settle(job, { error: new JobTimeoutError(timeoutMs) }, true);
-  }
-
-  /** The first outcome wins: a result after a timeout, or a timeout after a result, is ignored. */
-  private settle(job: LiveJob, outcome: Outcome, abort = false): void {
-    if (job.settled) return;
-    job.settled = true;
-    clearTimeout(job.timer);
-    this.live.delete(job.record.jobId);
-    if (abort) job.controller.abort('error' in outcome ? outcome.error : undefined);
-    if (job.launched) {
-      // A timed-out job may still be busy, but its slot is freed: hung jobs must not starve the rest.
-      this.running--;
-      setImmediate(() => this.pump());
-    }
-    job.record = this.finished(job.record, outcome, job.resultUrl);
-    this.write(job);
-  }
-
-  /** The final record: `succeeded` with a resultUrl or result, or `failed` with an error body. */
-  private finished(
-    record: JobRecord,
-    outcome: Outcome,
-    resultUrl?: (result: any) => string | undefined,
-  ): JobRecord {
-    const finishedAt = iso(Date.now());
-    if ('result' in outcome) {
-      try {
-        const url = resultUrl?.(outcome.result);
-        if (url !== undefined)
-          return { ...record, status: 'succeeded', finishedAt, resultUrl: url };
-        // Stored as JSON: a result that is not (a cycle, a BigInt) fails here, not in the store.
-        const result =
-          outcome.result === undefined ? undefined : JSON.parse(JSON.stringify(outcome.result));
-        return { ...record, status: 'succeeded', finishedAt, result };
-      } catch (error) {
-        return this.finished(record, { error });
+    for (const queue of this.asyncQueues()) this.queues.add(queue);
+    if (this.engineName === 'memory') {
+      const orphans = [...this.queues].filter((queue) => !this.processed.has(queue));
+      if (orphans.length > 0) {
+        throw new Error(
+          `No @Processor for the queue(s) ${orphans.map((q) => `'${q}'`).join(', ')} used by @Async: ` +
+            `add a provider marked @Processor('${orphans[0]}') with a process(job) method.`,
+        );
       }
     }
+  }
+
+  /**
+   * Runs the jobs of `queue` with `processor` in this instance (what `@Processor` does for you).
+   * One processor per queue.
+   */
+  process(queue: string, processor: JobProcessor, options: ProcessorOptions = {}): void {
+    if (typeof processor?.process !== 'function') {
+      throw new TypeError(`The processor of '${queue}' needs a process(job) method.`);
+    }
+    if (this.processed.has(queue)) {
+      throw new Error(`The queue '${queue}' has two processors; keep one @Processor('${queue}').`);
+    }
+    const concurrency = options.concurrency ?? this.options.concurrency;
+    this.processed.set(queue, concurrency);
+    this.queues.add(queue);
+    this.engine.work(queue, concurrency, this.handler(queue, processor));
+  }
+
+  /**
+   * Adds a job to `queue` with `data` (JSON) as its input and returns its record, `queued`.
+   * 503 `JOBS_BUSY` when it could not start before `startWithinMs` (or the waiting room is full),
+   * 503 `JOBS_UNAVAILABLE` when the engine (Redis) does not answer in time; both with Retry-After.
+   */
+  async enqueue(queue: string, data: unknown, options: EnqueueOptions): Promise<JobRecord> {
+    const payloadData = data === undefined ? null : JSON.parse(JSON.stringify(data));
+    if (this.stopping && this.engineName === 'memory') {
+      throw new JobsUnavailableError(this.options.retryAfterSeconds);
+    }
+    this.queues.add(queue);
+    const jobId = (options.idPrefix ?? this.options.idPrefix) + randomUUID();
+    const payload: JobPayload = {
+      data: payloadData,
+      statusUrl:
+        typeof options.statusUrl === 'function' ? options.statusUrl(jobId) : options.statusUrl,
+      requestId: options.requestId ?? defaultRequestId(),
+      location: options.location,
+    };
+    this.admitting.set(queue, (this.admitting.get(queue) ?? 0) + 1);
+    try {
+      await this.bounded('add a job', async () => {
+        await this.admit(queue);
+        await this.engine.add(queue, jobId, payload);
+      });
+    } finally {
+      this.admitting.set(queue, this.admitting.get(queue)! - 1);
+    }
     return {
-      ...record,
-      status: 'failed',
-      finishedAt,
-      error: this.errorBody(outcome.error, record),
+      jobId,
+      queue,
+      status: 'queued',
+      statusUrl: payload.statusUrl,
+      createdAt: new Date().toISOString(),
+      requestId: payload.requestId,
+      attemptsMade: 0,
+    };
+  }
+
+  /**
+   * The job's record from the engine's state, or `undefined` when it is unknown or expired.
+   * 503 `JOBS_UNAVAILABLE` when the engine (Redis) does not answer in time.
+   */
+  async find(jobId: string): Promise<JobRecord | undefined> {
+    if (typeof jobId !== 'string' || !JOB_ID.test(jobId) || this.queues.size === 0) {
+      return undefined;
+    }
+    const found = await this.bounded('read a job', () => this.engine.find(jobId, [...this.queues]));
+    if (!found) return undefined;
+    const { location, ...record } = found;
+    if (record.status === 'succeeded' && location !== undefined) {
+      const url = fillTemplate(location, record.result);
+      if (url !== undefined) {
+        record.resultUrl = url;
+        delete record.result;
+      }
+    }
+    return record;
+  }
+
+  /** Shutdown, before the HTTP server closes: no more runs here; running jobs are handed back. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.engine.stopWorking();
+  }
+
+  /** Closes the engine's connections. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.engine.close();
+  }
+
+  /** 202 only for a job that can start before `startWithinMs`, and while the waiting room has space. */
+  private async admit(queue: string): Promise<void> {
+    const load = await this.engine.load(queue);
+    const { startWithinMs, maxWaiting } = this.options;
+    // Other admissions under way are counted as waiting: a burst cannot all read the same room.
+    const waiting = load.waiting + (this.admitting.get(queue) ?? 1) - 1;
+    const capacity =
+      load.capacity > 0 ? load.capacity : (this.processed.get(queue) ?? this.options.concurrency);
+    const typical = this.typicalMs.get(queue) ?? this.options.typicalDurationMs;
+    // Jobs that must start (or finish) before a slot is ours; each round of `capacity` takes a run.
+    const ahead = waiting + load.active + 1 - capacity;
+    const startInMs = ahead <= 0 ? 0 : Math.ceil(ahead / capacity) * typical;
+    const overRoom = waiting + 1 - maxWaiting;
+    if (startInMs <= startWithinMs && overRoom <= 0) return;
+    const waitMs = Math.max(
+      startInMs - startWithinMs,
+      (Math.max(0, overRoom) / capacity) * typical,
+    );
+    throw new JobsBusyError(Math.max(1, waitMs / 1000));
+  }
+
+  /** A processor as the engine runs it: timeout, shutdown, error body, run time. */
+  private handler(queue: string, processor: JobProcessor): JobHandler {
+    return async ({ context, controller, payload }) => {
+      const started = Date.now();
+      const { timeoutMs } = this.options;
+      let timer: NodeJS.Timeout | undefined;
+      const stopped = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
+        timer.unref();
+        const onAbort = () => reject(controller.signal.reason);
+        if (controller.signal.aborted) onAbort();
+        else controller.signal.addEventListener('abort', onAbort, { once: true });
+      });
+      try {
+        const result = await Promise.race([
+          Promise.resolve().then(() => processor.process(context as JobContext<any>)),
+          stopped,
+        ]);
+        this.measure(queue, Date.now() - started);
+        // Stored as JSON: a result that is not (a cycle, a BigInt) fails here, not in the engine.
+        return result === undefined ? null : JSON.parse(JSON.stringify(result));
+      } catch (error) {
+        if (error instanceof JobHandedBack) throw error;
+        this.measure(queue, Date.now() - started);
+        const { body, status } = this.describeError(error, payload);
+        // A 4xx says the input is wrong and a timeout would hang again: neither is retried.
+        throw new JobFailure(body, status < 500 || error instanceof JobTimeoutError);
+      } finally {
+        clearTimeout(timer);
+      }
     };
   }
 
   /** Exactly the body an HTTP error would get; unexpected errors say nothing internal (and are logged). */
-  private errorBody(error: unknown, record: JobRecord): Record<string, unknown> {
+  private describeError(
+    error: unknown,
+    payload: JobPayload,
+  ): { body: Record<string, unknown>; status: number } {
     try {
       const descriptor = this.normalizer.normalize(error);
-      this.normalizer.log(error, descriptor, record.requestId);
-      // Serialized here, so that extras JSON cannot hold (a BigInt) fail now rather than in the store.
-      return JSON.parse(this.bodies.build(descriptor, record.requestId, record.statusUrl).body);
+      this.normalizer.log(error, descriptor, payload.requestId);
+      const body = this.bodies.build(descriptor, payload.requestId, payload.statusUrl).body;
+      return { body: JSON.parse(body), status: descriptor.status };
     } catch (unserializable) {
-      this.logger.error(`Job ${record.jobId} failed with an error that cannot be described`);
-      return this.errorBody(new Error(describe(unserializable)), record);
+      this.logger.error(`A job failed with an error that cannot be described`);
+      return this.describeError(new Error(String(unserializable)), payload);
     }
   }
 
-  private write(job: LiveJob): void {
-    const record = job.record;
-    job.writes = job.writes
-      .then(() => this.store.save(record, this.ttlFor(record)))
-      .catch((error) =>
-        this.logger.error(`Job ${record.jobId} could not be saved: ${describe(error)}`),
-      );
+  private measure(queue: string, ms: number): void {
+    const previous = this.typicalMs.get(queue);
+    this.typicalMs.set(
+      queue,
+      previous === undefined ? ms : previous + DURATION_WEIGHT * (ms - previous),
+    );
   }
 
-  /** A finished record lives `ttlMs`; a pending one until `ttlMs` past its deadline. */
-  private ttlFor(record: JobRecord): number {
-    if (!isPending(record)) return this.options.ttlMs;
-    return Date.parse(record.deadline) - Date.now() + ORPHAN_GRACE_MS + this.options.ttlMs;
+  /** The engine's answer within twice `commandTimeoutMs`, else 503 `JOBS_UNAVAILABLE`. */
+  private async bounded<T>(what: string, call: () => Promise<T>): Promise<T> {
+    const limitMs = this.options.commandTimeoutMs * 2;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${limitMs} ms`)), limitMs);
+    });
+    const attempt = call();
+    try {
+      return await Promise.race([attempt, late]);
+    } catch (error) {
+      if (error instanceof JobsBusyError) throw error;
+      attempt.catch(() => undefined); // a late failure of an abandoned call is not unhandled
+      this.logger.warn(`Could not ${what}: ${error instanceof Error ? error.message : error}`);
+      throw new JobsUnavailableError(this.options.retryAfterSeconds, error);
+    } finally {
+      clearTimeout(timer);
+    }
   }
-}
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  /** Queues named by `@Async` routes of the app's controllers. */
+  private asyncQueues(): string[] {
+    if (!this.discovery || !this.scanner || !this.reflector) return [];
+    const queues: string[] = [];
+    for (const wrapper of this.discovery.getControllers()) {
+      const prototype = wrapper.metatype?.prototype as Record<string, unknown> | undefined;
+      if (!prototype) continue;
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const rule = this.reflector.get(AsyncMetadata, prototype[name] as () => unknown);
+        if (rule?.queue) queues.push(rule.queue);
+      }
+    }
+    return queues;
+  }
 }

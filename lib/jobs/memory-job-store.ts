@@ -1,5 +1,4 @@
 import { isPending, type JobRecord } from './job-record';
-import type { JobStore } from './job-store';
 
 /** Options of `MemoryJobStore`. */
 export interface MemoryJobStoreOptions {
@@ -16,11 +15,10 @@ interface Entry {
 }
 
 /**
- * The embedded default `JobStore`: a `Map` in this process, bounded by `maxEntries` and with a
- * TTL per record, so it cannot grow without limit. Only this instance sees it: behind a load
- * balancer use `RedisJobStore`.
+ * The memory engine's records: a `Map` in this process, bounded by `maxEntries` and with a
+ * TTL per record, so it cannot grow without limit. Only this instance sees it.
  */
-export class MemoryJobStore implements JobStore {
+export class MemoryJobStore {
   // A Map iterates in insertion order; re-inserting on every write keeps the least recently
   // written record first, which is where eviction and expiry look.
   private readonly entries = new Map<string, Entry>();

@@ -12,6 +12,10 @@ export interface SampleConfig {
   /** Seconds. */
   rateLimitWindow: number;
   reportDelayMs: number;
+  /** How long a report job may wait to start (ms) before `POST /api/reports` answers 503. */
+  jobStartWithinMs: number;
+  /** BullMQ lock of a running job (ms), also its stalled-check interval. */
+  jobLockMs: number;
   redisUrl?: string;
 }
 
@@ -31,6 +35,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SampleConfig {
     rateLimit: integer(env, 'RATE_LIMIT', 100, 1, 1_000_000_000),
     rateLimitWindow: integer(env, 'RATE_LIMIT_WINDOW', 60, 1, 86_400 * 365),
     reportDelayMs: integer(env, 'REPORT_DELAY_MS', 1000, 0, 86_400_000),
+    jobStartWithinMs: integer(env, 'JOB_START_WITHIN_MS', 30_000, 1, 86_400_000),
+    jobLockMs: integer(env, 'JOB_LOCK_MS', 30_000, 100, 86_400_000),
     redisUrl: env.REDIS_URL || undefined,
   };
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { Async, JobContext, JobRunner, JobStatus } from '../../lib';
+import { Async, JobRunner, JobStatus } from '../../lib';
 import { CreateReportDto } from './report.dto';
 import { ReportsService } from './reports.service';
 
@@ -10,11 +10,14 @@ export class ReportsController {
     private readonly jobs: JobRunner,
   ) {}
 
-  /** 202 `{ jobId: "rpt-...", status: "queued", statusUrl }` + Location; 400; 422. */
+  /**
+   * 202 `{ jobId: "rpt-...", status: "queued", statusUrl }` + Location; 400; 422; 503 + Retry-After
+   * when the job could not start in time. The body is the job's input: `ReportsProcessor` runs it.
+   */
   @Post()
-  @Async({ idPrefix: 'rpt-', location: '/api/reports/:id' })
-  create(@Body() dto: CreateReportDto) {
-    return (job: JobContext) => this.reports.generate(dto, job.signal);
+  @Async('reports', { idPrefix: 'rpt-', location: '/api/reports/:id' })
+  create(@Body() dto: CreateReportDto): CreateReportDto {
+    return dto;
   }
 
   /** 200 + Retry-After while pending; 303 to the report; 200 `{ status: "failed", error }`; 404. */

@@ -24,15 +24,22 @@ export class ReportsService {
     @InjectSampleConfig() private readonly config: SampleConfig,
   ) {}
 
-  /** The job behind `POST /api/reports`: waits, checks the books, summarizes, stores. */
-  async generate(dto: CreateReportDto, signal: AbortSignal): Promise<Report> {
+  /**
+   * The job behind `POST /api/reports`: waits, checks the books, summarizes, stores. Stored once
+   * per `id`: a second run of the same job gives back the report the first one stored.
+   */
+  async generate(
+    dto: CreateReportDto,
+    signal?: AbortSignal,
+    id: string = randomUUID(),
+  ): Promise<Report> {
     await sleep(this.config.reportDelayMs, undefined, { signal });
     const thisYear = new Date().getUTCFullYear();
     if (dto.year > thisYear || (dto.type === 'annual' && dto.year === thisYear)) {
       throw new BooksNotClosed(dto.type, dto.year);
     }
     const report: Report = {
-      id: randomUUID(),
+      id,
       type: dto.type,
       year: dto.year,
       createdAt: timestamp(),
@@ -40,10 +47,13 @@ export class ReportsService {
     };
     await this.database.write((db) =>
       db
-        .prepare('INSERT INTO reports (id, type, year, content, created_at) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO reports (id, type, year, content, created_at) VALUES (?, ?, ?, ?, ?) ' +
+            'ON CONFLICT (id) DO NOTHING',
+        )
         .run(report.id, report.type, report.year, JSON.stringify(report.summary), report.createdAt),
     );
-    return report;
+    return this.find(id);
   }
 
   async find(id: string): Promise<Report> {

@@ -1,7 +1,14 @@
 import request from 'supertest';
 import { StatusModule, StatusModuleOptions } from '../../lib';
 import { ADAPTERS, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
-import { ExportsController, EXPORTS, newGate, openGate } from './fixtures/jobs.fixture';
+import {
+  EXPORT_PROCESSORS,
+  ExportsController,
+  EXPORTS,
+  FLAKY_RUNS,
+  newGate,
+  openGate,
+} from './fixtures/jobs.fixture';
 import { finished, pollUntil } from './fixtures/jobs-polling';
 
 const JOB_ID = /^exp-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -9,7 +16,11 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const GENERIC_500 = 'An unexpected error occurred. Quote the requestId when reporting it.';
 
 function appWith(options: StatusModuleOptions = {}) {
-  return { imports: [StatusModule.forRoot(options)], controllers: [ExportsController] };
+  return {
+    imports: [StatusModule.forRoot(options)],
+    controllers: [ExportsController],
+    providers: EXPORT_PROCESSORS,
+  };
 }
 
 // A job that throws or hangs must never surface as an unhandled rejection.
@@ -177,25 +188,6 @@ describe.each(ADAPTERS)('@Async jobs on %s', (_name, makeAdapter) => {
     expect((await http.get('/api/exports/nothing-here')).status).toBe(404); // still serving
   });
 
-  it('fails a hung job after its timeout (JOB_TIMEOUT), never leaving it running', async () => {
-    const accepted = await http.post('/api/exports/quick').send({ name: 'h', outcome: 'hang' });
-    expect(accepted.status).toBe(202);
-    const pending = await http.get(accepted.body.statusUrl);
-    expect(pending.status).toBe(200);
-    expect(['queued', 'running']).toContain(pending.body.status);
-    const done = await pollUntil(running.url, accepted.body.statusUrl, finished);
-    expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({
-      status: 'failed',
-      error: {
-        error: 'Internal Server Error',
-        message: 'The job did not finish within 150 ms.',
-        code: 'JOB_TIMEOUT',
-        requestId: accepted.headers['x-request-id'],
-      },
-    });
-  });
-
   it('answers an unknown job with 404 in the envelope', async () => {
     for (const id of ['exp-00000000-0000-0000-0000-000000000000', 'not-a-job']) {
       const res = await http.get(`/api/exports/jobs/${id}`);
@@ -219,7 +211,28 @@ describe.each(ADAPTERS)('@Async jobs on %s', (_name, makeAdapter) => {
     expect(EXPORTS.size).toBe(before);
   });
 
-  it('answers an @Async handler that returns no function with a plain 500 (a bug, not a job)', async () => {
+  it('shows the progress a running processor reports', async () => {
+    const gateName = newGate();
+    const accepted = await http
+      .post('/api/exports')
+      .send({ name: 'pr', outcome: 'progress', gate: gateName });
+    const seen = await pollUntil(running.url, accepted.body.statusUrl, (a) => !!a.body.progress);
+    expect(seen.status).toBe(200);
+    expect(seen.headers['retry-after']).toBe('1');
+    expect(seen.body).toEqual({
+      jobId: accepted.body.jobId,
+      status: 'running',
+      progress: { done: 1, of: 2 },
+      createdAt: expect.stringMatching(ISO),
+      startedAt: expect.stringMatching(ISO),
+    });
+    openGate(gateName);
+    const done = await pollUntil(running.url, accepted.body.statusUrl, finished);
+    expect(done.status).toBe(303);
+    expect(done.body.progress).toBeUndefined();
+  });
+
+  it('answers an @Async handler that returns a closure (the old API) with a plain 500, adding no job', async () => {
     const res = await http.post('/api/exports/broken');
     expect(res.status).toBe(500);
     expect(res.headers.location).toBeUndefined();
@@ -235,6 +248,28 @@ describe.each(ADAPTERS)('@Async job options on %s', (_name, makeAdapter) => {
     apps.push(app);
     return app;
   }
+
+  it('fails a hung run after `timeoutMs` (JOB_TIMEOUT, not retried), never leaving it running', async () => {
+    const { url } = await start({ jobs: { timeoutMs: 150 } });
+    const accepted = await request(url)
+      .post('/api/exports/quick')
+      .send({ name: 'h', outcome: 'hang' });
+    expect(accepted.status).toBe(202);
+    const pending = await request(url).get(accepted.body.statusUrl);
+    expect(pending.status).toBe(200);
+    expect(['queued', 'running']).toContain(pending.body.status);
+    const done = await pollUntil(url, accepted.body.statusUrl, finished);
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({
+      status: 'failed',
+      error: {
+        error: 'Internal Server Error',
+        message: 'The job did not finish within 150 ms.',
+        code: 'JOB_TIMEOUT',
+        requestId: accepted.headers['x-request-id'],
+      },
+    });
+  });
 
   it('keeps jobs beyond `concurrency` queued until a slot frees', async () => {
     const { url } = await start({ jobs: { concurrency: 1 } });
@@ -256,24 +291,86 @@ describe.each(ADAPTERS)('@Async job options on %s', (_name, makeAdapter) => {
     expect((await pollUntil(url, b.body.statusUrl, finished)).status).toBe(303);
   });
 
-  it('answers 503 + Retry-After past `maxPending` unfinished jobs', async () => {
-    const { url } = await start({ jobs: { maxPending: 1, retryAfterSeconds: 3 } });
+  it('answers 503 + Retry-After once the waiting room (`maxWaiting`) is full', async () => {
+    const { url } = await start({
+      jobs: { concurrency: 1, maxWaiting: 1, typicalDurationMs: 3_000 },
+    });
     const gateName = newGate();
-    expect(
-      (await request(url).post('/api/exports').send({ name: 'a', gate: gateName })).status,
-    ).toBe(202);
-    const busy = await request(url).post('/api/exports').send({ name: 'b' });
+    const first = await request(url).post('/api/exports').send({ name: 'a', gate: gateName });
+    expect(first.status).toBe(202);
+    await pollUntil(url, first.body.statusUrl, (r) => r.body.status === 'running');
+    const second = await request(url).post('/api/exports').send({ name: 'b', gate: gateName });
+    expect(second.status).toBe(202); // waits: the room holds one
+    const busy = await request(url).post('/api/exports').send({ name: 'c' });
     expect(busy.status).toBe(503);
+    // One job over the room, one slot, 3 s a run.
     expect(busy.headers['retry-after']).toBe('3');
     expect(busy.headers.location).toBeUndefined();
     expect(busy.body).toEqual({
       error: 'Service Unavailable',
-      message: 'Too many jobs are pending; try again in 3 seconds.',
+      message: 'Too many jobs are waiting to start; try again in 3 seconds.',
       code: 'JOBS_BUSY',
       retryAfter: 3,
       requestId: busy.headers['x-request-id'],
     });
     openGate(gateName);
+    expect((await pollUntil(url, second.body.statusUrl, finished)).status).toBe(303);
+  });
+
+  it('answers 202 only for a job that can start before `startWithinMs`, else 503 + Retry-After', async () => {
+    const { url } = await start({
+      jobs: { concurrency: 2, startWithinMs: 2_000, typicalDurationMs: 1_000 },
+    });
+    const gateName = newGate();
+    const statuses: number[] = [];
+    let refused: request.Response | undefined;
+    for (let i = 0; i < 8; i++) {
+      const res = await request(url)
+        .post('/api/exports')
+        .send({ name: `d${i}`, gate: gateName });
+      statuses.push(res.status);
+      if (res.status === 503) refused ??= res;
+    }
+    // 2 run at once, 1 s a run: 2 start now, 2 after 1 s, 2 after 2 s; the 7th would wait 3 s.
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 202, 503, 503]);
+    expect(refused!.headers['retry-after']).toBe('1');
+    expect(refused!.body).toMatchObject({ code: 'JOBS_BUSY', retryAfter: 1 });
+    openGate(gateName);
+  });
+
+  it('retries a processor that throws, as `attempts` allows, then succeeds', async () => {
+    const { url } = await start({ jobs: { attempts: 3, retryDelayMs: 10 } });
+    const name = `flaky-${newGate()}`;
+    const accepted = await request(url).post('/api/exports').send({ name, outcome: 'flaky' });
+    const done = await pollUntil(url, accepted.body.statusUrl, finished);
+    expect(done.status).toBe(303);
+    expect(FLAKY_RUNS.get(name)).toBe(3);
+  });
+
+  it('fails a processor that keeps failing after `attempts` runs, with its real error', async () => {
+    const { url } = await start({ jobs: { attempts: 2, retryDelayMs: 10 } });
+    const name = `flaky-${newGate()}`;
+    const accepted = await request(url).post('/api/exports').send({ name, outcome: 'flaky' });
+    const done = await pollUntil(url, accepted.body.statusUrl, finished);
+    expect(FLAKY_RUNS.get(name)).toBe(2);
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'INTERNAL_ERROR',
+        message: GENERIC_500,
+        requestId: accepted.headers['x-request-id'],
+      },
+    });
+  });
+
+  it('does not retry a 4xx domain error: one run, failed with its body', async () => {
+    const { url } = await start({ jobs: { attempts: 5, retryDelayMs: 10 } });
+    const accepted = await request(url)
+      .post('/api/exports')
+      .send({ name: 'c4', outcome: 'conflict' });
+    const done = await pollUntil(url, accepted.body.statusUrl, finished);
+    expect(done.body).toMatchObject({ status: 'failed', error: { code: 'CONFLICT' } });
   });
 
   it('forgets a finished job after `ttlMs`: the monitor then answers 404', async () => {
@@ -312,6 +409,7 @@ describe.each(ADAPTERS)('@Async job options on %s', (_name, makeAdapter) => {
           StatusModule.forRootAsync({ useFactory: () => ({ jobs: { idPrefix: 'cfg-' } }) }),
         ],
         controllers: [ExportsController],
+        providers: EXPORT_PROCESSORS,
       },
       makeAdapter,
     );

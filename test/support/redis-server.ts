@@ -6,6 +6,14 @@ import { createConnection, createServer } from 'node:net';
 export interface RedisServer {
   url: string;
   stop(): Promise<void>;
+  /** SIGSTOP: Redis keeps its connections and data but answers nothing (absent for REDIS_URL). */
+  pause?(): void;
+  /** SIGCONT after `pause()`. */
+  resume?(): void;
+  /** SIGKILL: connections drop and refuse until `restart()` (absent for REDIS_URL). */
+  kill?(): Promise<void>;
+  /** A fresh redis-server on the same port, after `kill()`. */
+  restart?(): Promise<void>;
 }
 
 const REDIS_BINARY = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
@@ -21,20 +29,41 @@ export async function startRedis(): Promise<RedisServer> {
   // The port is free when picked but could be taken before redis-server binds it: retry.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(
-      REDIS_BINARY,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    let child = launch(port);
     try {
       await waitForPing(port, child);
-      return { url: `redis://127.0.0.1:${port}`, stop: () => stopProcess(child) };
+      return {
+        url: `redis://127.0.0.1:${port}`,
+        stop: async () => {
+          child.kill('SIGCONT'); // a paused Redis cannot act on SIGTERM
+          await stopProcess(child);
+        },
+        pause: () => child.kill('SIGSTOP'),
+        resume: () => child.kill('SIGCONT'),
+        kill: async () => {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          child.kill('SIGKILL');
+          await exited;
+        },
+        restart: async () => {
+          child = launch(port);
+          await waitForPing(port, child);
+        },
+      };
     } catch (error) {
       lastError = error;
       await stopProcess(child);
     }
   }
   throw new Error(`redis-server did not start: ${String(lastError)}`);
+}
+
+function launch(port: number): ChildProcess {
+  return spawn(
+    REDIS_BINARY,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
 }
 
 /** Why Redis cannot be had here, or `undefined` when it can (REDIS_URL, or the binary). */

@@ -1,26 +1,10 @@
-import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 
-const ROOT = resolve(__dirname, '../..');
-
-/**
- * `node -e` code that runs `sample/main.ts` from source: each `.ts` file is compiled by itself as
- * it is required (TypeScript's `transpileModule`, with the project's compiler options; no type
- * check, which `tsc` does). So a test runs the code under test, never a stale `dist/` build.
- */
-const RUN_MAIN_FROM_SOURCE = `
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const root = ${JSON.stringify(ROOT)};
-const ts = require(require.resolve('typescript', { paths: [root] }));
-const config = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile).config;
-const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
-Object.assign(options, { sourceMap: false, inlineSourceMap: true, declaration: false });
-require.extensions['.ts'] = (module, file) =>
-  module._compile(ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file }).outputText, file);
-require(join(root, 'sample/main.ts'));
-`;
+const ROOT = join(__dirname, '..', '..');
+/** Compiles the sample's TypeScript as the child loads it: never a stale `dist/` build. */
+const REGISTER = join(__dirname, 'ts-register.js');
 
 /** Settings of a sample process: its environment on top of ours, and whom it runs as. */
 export interface SampleProcessOptions {
@@ -28,55 +12,75 @@ export interface SampleProcessOptions {
   /** Run as this user and group (root only), e.g. to meet a file it may not write. */
   uid?: number;
   gid?: number;
+  /** How long it may take to print its URL (default 60 s). */
+  startMs?: number;
 }
 
 /** A sample API running as its own process, as `npm start` runs it. */
 export interface SampleProcess {
   url: string;
   child: ChildProcess;
+  /** What the process wrote to stderr so far (for a failing test's message). */
+  stderr(): string;
+  /** Sends `signal` (default SIGTERM) and resolves once the process has exited. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
   /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
   stop(): Promise<void>;
 }
 
 function spawnSample(options: SampleProcessOptions): ChildProcess {
-  const spawnOptions: SpawnOptions = {
+  return spawn(process.execPath, ['-r', REGISTER, join(ROOT, 'sample', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: 'test', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     uid: options.uid,
     gid: options.gid,
-  };
-  return spawn(process.execPath, ['-e', RUN_MAIN_FROM_SOURCE], spawnOptions);
+  });
 }
 
-/** Starts the sample and resolves once it prints the URL it listens on (at most 60 s). */
+/** Starts the sample and resolves once it prints the URL it listens on. */
 export async function startSampleProcess(options: SampleProcessOptions): Promise<SampleProcess> {
   const child = spawnSample(options);
-  let output = '';
-  const collect = (chunk: Buffer) => (output += String(chunk));
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => finish(new Error('no "listening" line within 60 s')), 60_000);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+  const exited = once(child, 'exit');
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  const stop = async () => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await kill('SIGTERM');
+    clearTimeout(force);
+  };
+  const startMs = options.startMs ?? 60_000;
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => finish(new Error(`no URL printed within ${startMs} ms`)),
+      startMs,
+    );
     const onData = () => {
-      const match = /http:\/\/[^\s]+/.exec(output);
+      const match = /http:\/\/[^\s]+/.exec(stdout);
       if (match) finish(undefined, match[0]);
     };
-    const onExit = (code: number | null) => finish(new Error(`the sample exited (${code})`));
+    const onExit = (code: number | null, signal: string | null) =>
+      finish(new Error(`the sample exited (${code ?? signal}) before listening`));
     function finish(error?: Error, found?: string) {
       clearTimeout(timer);
-      child.stdout?.off('data', onData);
+      child.stdout!.off('data', onData);
       child.off('exit', onExit);
-      if (error) fail(new Error(`${error.message}:\n${output}`));
-      else done(found as string);
+      if (error) reject(new Error(`${error.message}:\n${stdout}${stderr}`));
+      else resolve(found as string);
     }
-    child.stdout?.on('data', onData);
+    child.stdout!.on('data', onData);
     child.once('exit', onExit);
   }).catch(async (error: unknown) => {
-    await stopChild(child);
+    await kill('SIGKILL');
     throw error;
   });
-  return { url, child, stop: () => stopChild(child) };
+  return { url, child, stderr: () => stderr, kill, stop };
 }
 
 /** Runs the sample until it exits (at most 60 s): its exit code and what it printed. */
@@ -86,19 +90,10 @@ export async function runSampleToExit(
   const child = spawnSample(options);
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += String(chunk)));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += String(chunk)));
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);
   return { code, stdout, stderr };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  child.kill('SIGTERM');
-  await exited;
-  clearTimeout(force);
 }

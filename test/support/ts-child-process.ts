@@ -4,23 +4,8 @@ import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 
-/**
- * Run in the child before the script: compiles `.ts` files as they are required, one by one with
- * the project's own compiler options (`isolatedModules` makes that safe), so the child runs the
- * sources as they are now, never a stale build.
- */
-const REGISTER_TYPESCRIPT = `
-const ts = require('typescript');
-const fs = require('node:fs');
-const { config } = ts.readConfigFile(${JSON.stringify(`${ROOT}/tsconfig.json`)}, ts.sys.readFile);
-const { options } = ts.convertCompilerOptionsFromJson(config.compilerOptions, ${JSON.stringify(ROOT)});
-const compilerOptions = { ...options, sourceMap: false, inlineSourceMap: true, declaration: false };
-require.extensions['.ts'] = (module, fileName) => {
-  const source = fs.readFileSync(fileName, 'utf8');
-  module._compile(ts.transpileModule(source, { compilerOptions, fileName }).outputText, fileName);
-};
-require(process.argv[1]);
-`;
+/** Compiles the project's TypeScript as the child loads it: never a stale `dist/` build. */
+const REGISTER = resolve(__dirname, 'ts-register.js');
 
 /** A TypeScript script running in a child Node process, with what it printed so far. */
 export interface TsChild {
@@ -37,7 +22,7 @@ export interface TsChild {
 
 /** Starts `node <script>` with `env` added, the script compiled from TypeScript as it loads. */
 export function startTsChild(script: string, env: Record<string, string>): TsChild {
-  const child = spawn(process.execPath, ['-e', REGISTER_TYPESCRIPT, resolve(script)], {
+  const child = spawn(process.execPath, ['-r', REGISTER, resolve(script)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,12 +1,14 @@
-import { JobRecord, MemoryJobStore } from '../../lib';
+import type { JobRecord } from '../../lib';
+import { MemoryJobStore } from '../../lib/jobs/memory-job-store';
 
 function record(jobId: string, status: JobRecord['status'] = 'succeeded'): JobRecord {
   return {
     jobId,
     status,
+    queue: 'q',
     statusUrl: `/jobs/${jobId}`,
+    attemptsMade: 0,
     createdAt: '2026-01-01T00:00:00.000Z',
-    deadline: '2026-01-01T00:05:00.000Z',
     requestId: 'req-1',
   };
 }

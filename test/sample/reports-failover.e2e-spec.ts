@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { finished, pollUntil } from '../e2e/fixtures/jobs-polling';
+import { RedisServer, redisOrSkip, startRedis } from '../support/redis-server';
+import { SampleProcess, startSampleProcess } from '../support/sample-process';
+
+/** The BullMQ lock of a running report and the stalled-check interval (JOB_LOCK_MS), short here. */
+const LOCK_MS = 1_500;
+/**
+ * How soon after its worker dies a job is finished by another instance: the lock lapses
+ * (LOCK_MS), a stalled check marks the job and the next one moves it back (2 x LOCK_MS), and the
+ * other worker runs it (B_DELAY_MS). The margin covers a loaded machine.
+ */
+const B_DELAY_MS = 200;
+const RECOVERY_BOUND_MS = LOCK_MS * 3 + B_DELAY_MS + 5_000;
+
+jest.setTimeout(180_000);
+
+redisOrSkip()('a report job whose instance is killed (two sample processes, one Redis)', () => {
+  let redis: RedisServer;
+  let dir: string;
+  let a: SampleProcess | undefined;
+  let b: SampleProcess | undefined;
+  const env = () => ({
+    REDIS_URL: redis.url,
+    DATABASE_PATH: join(dir, 'sample.db'),
+    JOB_LOCK_MS: String(LOCK_MS),
+    RATE_LIMIT: '100000',
+  });
+  beforeAll(async () => {
+    redis = await startRedis();
+    dir = mkdtempSync(join(tmpdir(), 'nestjs-status-failover-'));
+  });
+  afterAll(async () => {
+    await Promise.all([a?.kill('SIGKILL'), b?.kill('SIGKILL')]);
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is finished by the other instance and followed to its 303 through it', async () => {
+    // A runs reports slowly: the job is still running when A is killed.
+    a = await startSampleProcess({
+      env: { ...env(), REPORT_DELAY_MS: '120000', ADAPTER: 'express' },
+    });
+    const accepted = await request(a.url).post('/api/reports').send({ type: 'annual', year: 2024 });
+    expect(accepted.status).toBe(202);
+    const { jobId, statusUrl } = accepted.body;
+    const running = await pollUntil(a.url, statusUrl, (r) => r.body.status === 'running');
+    expect(running.body).toMatchObject({ jobId, status: 'running' });
+
+    b = await startSampleProcess({
+      env: { ...env(), REPORT_DELAY_MS: String(B_DELAY_MS), ADAPTER: 'fastify' },
+    });
+    // B sees the job A runs, from BullMQ's state.
+    const seenByB = await request(b.url).get(statusUrl);
+    expect(seenByB.status).toBe(200);
+    expect(seenByB.body.status).toBe('running');
+
+    await a.kill('SIGKILL');
+    const killedAt = Date.now();
+    const done = await pollUntil(b.url, statusUrl, finished, {
+      tries: Math.ceil(RECOVERY_BOUND_MS / 100),
+      intervalMs: 100,
+    });
+    const recoveredMs = Date.now() - killedAt;
+    console.log(`job of the killed instance finished by the other after ${recoveredMs} ms`);
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe(`/api/reports/${jobId.replace(/^rpt-/, '')}`);
+    expect(done.body).toMatchObject({ jobId, status: 'succeeded' });
+    expect(recoveredMs).toBeLessThan(RECOVERY_BOUND_MS);
+
+    const report = await request(b.url).get(done.headers.location);
+    expect(report.status).toBe(200);
+    expect(report.body).toMatchObject({ type: 'annual', year: 2024 });
+  });
+});
