@@ -1,4 +1,4 @@
-/** The sample's settings, from the environment (see shared/guide/sample-api.md). */
+/** The sample's settings, from the environment (`npm start` reads them; each has a default). */
 export interface SampleConfig {
   port: number;
   host: string;
