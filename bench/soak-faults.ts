@@ -55,6 +55,8 @@ export async function soakFaults(
     rateLimitWindow: 1,
     databasePath: database,
     redisUrl: redis.url,
+    // A killed instance's jobs are taken over within about 3 × this (lock + two stalled checks).
+    jobLockMs: 2_000,
   };
   const start = () =>
     startServerProcess(
@@ -100,7 +102,7 @@ export async function soakFaults(
         body: string,
         _context: unknown,
         headers: Record<string, string | undefined>,
-      ) => tally(status, body, headers?.['retry-after']),
+      ) => tally(status, body, headerOf(headers, 'retry-after')),
     }));
     log(`soak faults ${adapter}: ${seconds} s at ${rate} req/s, Redis at ${redis.url}`);
     const submitting = follower.submit(jobRate, seconds);
@@ -212,6 +214,12 @@ export function renderFaults(results: FaultResult[]): string[] {
   lines.push('');
   for (const r of results) lines.push(`- ${r.adapter}: ${r.timeline.join('; ')}`);
   return lines;
+}
+
+/** autocannon hands headers over with their names as sent (`Retry-After`). */
+function headerOf(headers: Record<string, string | undefined>, name: string): string | undefined {
+  for (const key in headers) if (key.toLowerCase() === name) return headers[key];
+  return undefined;
 }
 
 function codeOf(body: string): string {
