@@ -62,6 +62,49 @@ async function expectCountingAgain(url: string): Promise<void> {
   );
 }
 
+/** The jobs engine cuts a Redis call at twice its 500 ms command timeout; plus a margin. */
+const JOBS_BOUND_MS = 1000 + 1500;
+const REPORT = { type: 'quarterly', year: 2024 };
+
+/** Job creation and a poll, while Redis is away: each 503 + Retry-After in the envelope, in time. */
+async function expectJobsUnavailable(url: string, statusUrl?: string): Promise<void> {
+  const sends = [() => request(url).post('/api/reports').send(REPORT)];
+  if (statusUrl) sends.push(() => request(url).get(statusUrl));
+  for (const send of sends) {
+    const started = Date.now();
+    const res = await send();
+    expect(Date.now() - started).toBeLessThan(JOBS_BOUND_MS);
+    expect(res.status).toBe(503);
+    expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+    expect(res.body).toEqual({
+      error: 'Service Unavailable',
+      message: expect.any(String),
+      code: 'JOBS_UNAVAILABLE',
+      retryAfter: Number(res.headers['retry-after']),
+      requestId: res.headers['x-request-id'],
+    });
+  }
+}
+
+/** Waits (at most 15 s) until a report job is accepted again; follows it to its 303. */
+async function expectJobsAgain(url: string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  let res = await request(url).post('/api/reports').send(REPORT);
+  while (res.status !== 202 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    res = await request(url).post('/api/reports').send(REPORT);
+  }
+  expect(res.status).toBe(202);
+  const statusUrl: string = res.body.statusUrl;
+  let poll = await request(url).get(statusUrl);
+  while (poll.status === 200 && poll.body.status !== 'failed' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    poll = await request(url).get(statusUrl);
+  }
+  expect(poll.status).toBe(303);
+  return statusUrl;
+}
+
 /** One warning and one recovery line from the rate limit's Redis; no 500. */
 function expectOneOutageTold(logs: CapturedLogs): void {
   const rateLimit = (lines: string[]) => lines.filter((line) => line.includes('(rate limit)'));
@@ -89,40 +132,48 @@ redisOrSkip()('sample with REDIS_URL while Redis is unavailable', () => {
       await redis?.stop();
     });
 
-    it('Redis killed: login and reads are served at once, then counted again when it is back', async () => {
+    it('Redis killed: login and reads are served at once, jobs answer 503; all back when it is', async () => {
       await expectCountingAgain(sample.url);
+      const statusUrl = await expectJobsAgain(sample.url);
       logs.clear();
       await redis.kill();
       expectServedUncounted(await loginAndRead(sample.url));
+      await expectJobsUnavailable(sample.url, statusUrl);
       expectServedUncounted(await loginAndRead(sample.url));
       await redis.restart();
       await expectCountingAgain(sample.url);
+      await expectJobsAgain(sample.url);
       expectOneOutageTold(logs);
     });
 
-    it('Redis paused: served within the timeout, not held for the pause; counted again on resume', async () => {
+    it('Redis paused: served within the timeout, jobs answer 503, not held for the pause; all back on resume', async () => {
       await expectCountingAgain(sample.url);
       logs.clear();
+      const statusUrl = await expectJobsAgain(sample.url);
       redis.pause();
       try {
         expectServedUncounted(await loginAndRead(sample.url));
+        await expectJobsUnavailable(sample.url, statusUrl);
         expectServedUncounted(await loginAndRead(sample.url));
       } finally {
         redis.resume();
       }
       await expectCountingAgain(sample.url);
+      await expectJobsAgain(sample.url);
       expectOneOutageTold(logs);
     });
 
-    it('REDIS_URL at a closed port: starts, serves, and counts once Redis comes', async () => {
+    it('REDIS_URL at a closed port: starts, serves, jobs answer 503; counts and takes jobs once Redis comes', async () => {
       logs.clear();
       const closed = await closedRedisPort();
       const late = await startSample(adapter, { redisUrl: closed.url, rateLimit: LIMIT });
       let comes: ControlledRedis | undefined;
       try {
         expectServedUncounted(await loginAndRead(late.url));
+        await expectJobsUnavailable(late.url);
         comes = await startControlledRedis(closed.port);
         await expectCountingAgain(late.url);
+        await expectJobsAgain(late.url);
         const warnings = logs.warn.filter((line) => line.includes('(rate limit)'));
         expect(warnings).toEqual([expect.stringContaining('is unavailable at start-up')]);
         expectOneOutageTold(logs);
