@@ -11,8 +11,8 @@ type Reply = (response: any, body?: unknown, statusCode?: number) => unknown;
 const INSTALLED = Symbol('nestjs-status.nest11Compat');
 
 /**
- * Gives a Nest 11 app the two adapter behaviours of Nest 12 the library relies on; on Nest 12
- * (which has both) it changes nothing. Called from `StatusModule.configure`, after the reply
+ * Gives a Nest 11 app the three adapter behaviours of Nest 12 the library relies on, each told by
+ * its own feature; on Nest 12 (which has all three) it changes nothing. Called from `StatusModule.configure`, after the reply
  * shaper (so the shaper still sees Nest's own `reply`) and before Nest registers its error handler.
  */
 export function alignWithNest12(adapter: AbstractHttpAdapter): void {
