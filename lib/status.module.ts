@@ -38,6 +38,7 @@ import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
 import { alignBodyMedia, checkRequestsBeforeParsing } from './validation/body-media';
 import { alignExpressRouting } from './routing/express-routing';
 import { installReplyShaper } from './responses/reply-shaper';
+import { alignWithNest12 } from './routing/nest11-adapter-compat';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
 import { GracefulShutdown } from './shutdown/graceful-shutdown';
 
@@ -117,6 +118,8 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     const resolved = this.options as ResolvedStatusOptions;
     if (adapter.getType() === 'fastify') declareFastifyState(adapter.getInstance());
     if (resolved.interceptor !== false) installReplyShaper(adapter, resolved);
+    // After the shaper, which must see Nest's own `reply`; a no-op on Nest 12.
+    alignWithNest12(adapter);
     if (resolved.validation !== false) alignBodyMedia(adapter);
     checkRequestsBeforeParsing(adapter, resolved, {
       head: resolved.filter !== false,
