@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { JobRunner, JobsOptions, StatusModule } from '../../lib';
 import { ADAPTERS, RunningApp, startApp } from '../support/http-app';
-import { RedisServer, redisOrSkip, startRedis } from '../support/redis-server';
+import {
+  ControlledRedis,
+  RedisServer,
+  redisOrSkip,
+  startControlledRedis,
+  startRedis,
+} from '../support/redis-server';
 import {
   EXPORT_PROCESSORS,
   ExportsController,
@@ -10,7 +16,7 @@ import {
   newGate,
   openGate,
 } from './fixtures/jobs.fixture';
-import { finished, pollUntil } from './fixtures/jobs-polling';
+import { finished, finishedThroughOutage, pollUntil } from './fixtures/jobs-polling';
 
 /** Short bounds, so faults show within a test; the same every instance of a pair uses. */
 const BOUNDS: JobsOptions = {
@@ -277,6 +283,53 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
         status: 303,
         body: { status: 'succeeded' },
       });
+    });
+  });
+});
+
+redisOrSkip()('jobs on BullMQ when Redis stops during the final write', () => {
+  let redis: ControlledRedis;
+  beforeAll(async () => {
+    redis = await startControlledRedis(undefined, { persist: true });
+  });
+  afterAll(() => redis?.stop());
+
+  describe.each(ADAPTERS)('on %s', (_name, makeAdapter) => {
+    it('ends the job succeeded once Redis is restarted with its data', async () => {
+      const jobs = { redis: redis.url, prefix: `test-${randomUUID()}`, ...BOUNDS };
+      const app = await startApp(
+        {
+          imports: [StatusModule.forRoot({ jobs })],
+          controllers: [ExportsController],
+          providers: EXPORT_PROCESSORS,
+        },
+        makeAdapter,
+      );
+      try {
+        const gateName = newGate();
+        const accepted = await request(app.url)
+          .post('/api/exports')
+          .send({ name: 'stopped', gate: gateName });
+        expect(accepted.status).toBe(202);
+        await pollUntil(app.url, accepted.body.statusUrl, (r) => r.body.status === 'running');
+        await redis.shutDown(); // as an operator stops it: its data (the running job) is on disk
+        openGate(gateName); // the processor returns while Redis is away
+        await sleep(1_000);
+        await redis.restart();
+        const done = await pollUntil(app.url, accepted.body.statusUrl, finishedThroughOutage, {
+          tries: 150,
+          intervalMs: 100,
+        });
+        expect({ status: done.status, body: done.body }).toMatchObject({
+          status: 303,
+          body: { jobId: accepted.body.jobId, status: 'succeeded' },
+        });
+        const resource = await request(app.url).get(done.headers.location);
+        expect(resource.status).toBe(200);
+        expect(resource.body).toEqual({ id: accepted.body.jobId.slice(-12), name: 'stopped' });
+      } finally {
+        await app.close();
+      }
     });
   });
 });

@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection, createServer } from 'node:net';
 
 /** A Redis the tests may use: its URL, and how to stop it (a no-op for `REDIS_URL`). */
@@ -208,6 +210,8 @@ export interface ControlledRedis {
   port: number;
   /** SIGKILL: connections drop, the port refuses. */
   kill(): Promise<void>;
+  /** SIGTERM, as an operator stops it: with `persist`, its data is on disk for `restart`. */
+  shutDown(): Promise<void>;
   /** A fresh `redis-server` on the same port (after `kill`), ready when this resolves. */
   restart(): Promise<void>;
   /** SIGSTOP: connections stay open, nothing answers (like a network partition). */
@@ -220,11 +224,16 @@ export interface ControlledRedis {
 
 /**
  * Starts a `redis-server` on `port` (default: a free loopback port), always a new one (never
- * `REDIS_URL`).
+ * `REDIS_URL`). With `persist`, it keeps its data in an append-only file (synced at every write,
+ * in a temporary folder), so that a `restart` after `shutDown` has it back, as a production Redis.
  */
-export async function startControlledRedis(port?: number): Promise<ControlledRedis> {
+export async function startControlledRedis(
+  port?: number,
+  options: { persist?: boolean } = {},
+): Promise<ControlledRedis> {
   port ??= await freePort();
-  let child = await spawnRedis(port);
+  const dir = options.persist ? mkdtempSync(join(tmpdir(), 'nestjs-status-redis-')) : undefined;
+  let child = await spawnRedis(port, dir);
   let paused = false;
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -234,8 +243,13 @@ export async function startControlledRedis(port?: number): Promise<ControlledRed
       paused = false;
       await killProcess(child);
     },
+    shutDown: async () => {
+      if (paused) child.kill('SIGCONT');
+      paused = false;
+      await stopProcess(child);
+    },
     restart: async () => {
-      child = await spawnRedis(port);
+      child = await spawnRedis(port, dir);
     },
     pause: () => {
       child.kill('SIGSTOP');
@@ -249,6 +263,7 @@ export async function startControlledRedis(port?: number): Promise<ControlledRed
       if (paused) child.kill('SIGCONT');
       paused = false;
       await stopProcess(child);
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -259,10 +274,13 @@ export async function closedRedisPort(): Promise<{ port: number; url: string }> 
   return { port, url: `redis://127.0.0.1:${port}` };
 }
 
-async function spawnRedis(port: number): Promise<ChildProcess> {
+async function spawnRedis(port: number, dir?: string): Promise<ChildProcess> {
+  const persistence = dir
+    ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
   const child = spawn(
     REDIS_BINARY,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   try {
