@@ -31,6 +31,23 @@ export interface JobRecord {
   error?: Record<string, unknown>;
 }
 
+/** The record of a job just added: `queued`, no run yet. */
+export function queuedRecord(
+  jobId: string,
+  queue: string,
+  payload: { statusUrl: string; requestId: string },
+): JobRecord {
+  return {
+    jobId,
+    queue,
+    status: 'queued',
+    statusUrl: payload.statusUrl,
+    createdAt: new Date().toISOString(),
+    requestId: payload.requestId,
+    attemptsMade: 0,
+  };
+}
+
 /** True while the job has not finished. */
 export function isPending(record: Pick<JobRecord, 'status'>): boolean {
   return record.status === 'queued' || record.status === 'running';

@@ -25,7 +25,7 @@ import {
   type JobPayload,
 } from './job-engine';
 import { JobsBusyError, JobsUnavailableError, JobTimeoutError } from './job-errors';
-import type { JobRecord } from './job-record';
+import { queuedRecord, type JobRecord } from './job-record';
 import { AsyncMetadata } from './job-rules';
 import { resolveJobsOptions, type ResolvedJobsOptions } from './jobs.options';
 import { MemoryJobEngine } from './memory-job-engine';
@@ -176,15 +176,7 @@ export class JobRunner
     } finally {
       this.admitting.set(queue, this.admitting.get(queue)! - 1);
     }
-    return {
-      jobId,
-      queue,
-      status: 'queued',
-      statusUrl: payload.statusUrl,
-      createdAt: new Date().toISOString(),
-      requestId: payload.requestId,
-      attemptsMade: 0,
-    };
+    return queuedRecord(jobId, queue, payload);
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   type JobPayload,
   type QueueLoad,
 } from './job-engine';
+import { queuedRecord } from './job-record';
 import type { ResolvedJobsOptions } from './jobs.options';
 import { MemoryJobStore } from './memory-job-store';
 
@@ -61,16 +62,7 @@ export class MemoryJobEngine implements JobEngine {
     const job: MemoryJob = {
       queue,
       payload,
-      record: {
-        jobId,
-        queue,
-        status: 'queued',
-        statusUrl: payload.statusUrl,
-        createdAt: new Date().toISOString(),
-        requestId: payload.requestId,
-        attemptsMade: 0,
-        location: payload.location,
-      },
+      record: { ...queuedRecord(jobId, queue, payload), location: payload.location },
     };
     this.pending.set(jobId, job);
     this.save(job);
