@@ -39,7 +39,7 @@ export class JobsOptions {
    * job is seen as stalled once this lapses, at the next stalled check.
    */
   lockDurationMs?: number = 30_000;
-  /** BullMQ: how often workers look for stalled jobs (ms). A dead worker's job restarts within `lockDurationMs + stalledCheckMs`. */
+  /** BullMQ: how often workers look for stalled jobs (ms). A dead worker's job restarts within about `lockDurationMs + 2 × stalledCheckMs`. */
   stalledCheckMs?: number = 30_000;
   /**
    * The job's deadline to START (ms after it is accepted): `@Async` answers 202 only when the queue

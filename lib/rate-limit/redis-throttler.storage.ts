@@ -77,7 +77,7 @@ type WithIncrement = Redis & {
  *   rateLimit: {
  *     throttler: {
  *       throttlers: [{ limit: 100, ttl: 60_000 }],
- *       storage: new RedisThrottlerStorage(process.env.REDIS_URL),
+ *       storage: new RedisThrottlerStorage(process.env.REDIS_URL!),
  *     },
  *   },
  * });
