@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { OutageLog } from '../errors/outage-log';
 import type { Job, JobType, Queue, Worker } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import { JobInterruptedError } from './job-errors';
@@ -14,8 +14,6 @@ import {
 } from './job-engine';
 import type { JobState } from './job-record';
 import type { ResolvedJobsOptions } from './jobs.options';
-
-const logger = new Logger('StatusModule');
 
 /** BullMQ's states, as the monitor says them. */
 const STATES: Partial<Record<string, JobState>> = {
@@ -33,8 +31,6 @@ const WAITING: JobType[] = ['waiting', 'prioritized', 'delayed', 'paused'];
 const WORKERS_TTL_MS = 2_000;
 /** Longest wait on shutdown for workers to hand their jobs back, and for queues to close. */
 const SHUTDOWN_WAIT_MS = 3_000;
-/** How often an ongoing Redis outage is logged. */
-const LOG_EVERY_MS = 10_000;
 
 /** A run of this instance's worker, kept to hand it back on shutdown. */
 interface ActiveRun {
@@ -55,7 +51,8 @@ export class BullJobEngine implements JobEngine {
   private readonly workerCounts = new Map<string, { count: number; at: number }>();
   private readonly active = new Set<ActiveRun>();
   private readonly connection: RedisOptions;
-  private readonly loggedAt = new Map<string, number>();
+  /** One warning per Redis outage, one line when it ends, whichever connection notices it. */
+  readonly outage: OutageLog;
   private stopped = false;
 
   constructor(
@@ -68,6 +65,10 @@ export class BullJobEngine implements JobEngine {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     this.bull = require('bullmq') as typeof import('bullmq');
     this.connection = redisOptions(options.redis!);
+    const { host = '127.0.0.1', port = 6379, path } = this.connection;
+    // Never the URL: it may hold a password.
+    this.outage = new OutageLog(`Redis (jobs) at ${path ?? `${host}:${port}`}`);
+    this.outage.consequence = 'job creation and polls answer 503 until it is back';
   }
 
   async add(queue: string, jobId: string, payload: JobPayload): Promise<void> {
@@ -120,7 +121,7 @@ export class BullJobEngine implements JobEngine {
         maxStalledCount: this.options.maxInterruptions,
       },
     );
-    this.listen(worker, `worker ${queue}`);
+    this.listen(worker);
     this.workers.push(worker);
   }
 
@@ -236,7 +237,7 @@ export class BullJobEngine implements JobEngine {
         },
         prefix: this.options.prefix,
       });
-      this.listen(queue, `queue ${name}`);
+      this.listen(queue);
       this.queues.set(name, queue);
     }
     return queue;
@@ -251,14 +252,11 @@ export class BullJobEngine implements JobEngine {
     return count;
   }
 
-  /** At most one line per `what` every 10 s of an outage; never an unhandled `error`. */
-  private listen(emitter: Queue | Worker, what: string): void {
-    (emitter as unknown as NodeJS.EventEmitter).on('error', (error: Error) => {
-      const last = this.loggedAt.get(what) ?? 0;
-      if (Date.now() - last < LOG_EVERY_MS) return;
-      this.loggedAt.set(what, Date.now());
-      logger.warn(`Redis (jobs ${what}) is unreachable: ${error.message}`);
-    });
+  /** Errors of every connection go to the one outage log; never an unhandled `error`. */
+  private listen(emitter: Queue | Worker): void {
+    (emitter as unknown as NodeJS.EventEmitter).on('error', (error: Error) =>
+      this.outage.down(error.message),
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import type { OutageLog } from '../errors/outage-log';
 import type { JobContext } from './job-context';
 import type { JobRecord } from './job-record';
 
@@ -59,6 +60,8 @@ export type JobHandler = (run: EngineRun) => Promise<unknown>;
  * (BullMQ on Redis) keep the same contract, so `@Async`, processors and the monitor are the same.
  */
 export interface JobEngine {
+  /** Told of the engine's outages (BullMQ: Redis), so that each is logged once; none in memory. */
+  readonly outage?: OutageLog;
   /** Adds a job, `queued`; resolves once every instance can read it. */
   add(queue: string, jobId: string, payload: JobPayload): Promise<void>;
   /** The job's record from the engine's own state, or `undefined`. */

@@ -24,6 +24,7 @@ import {
   type JobHandler,
   type JobPayload,
 } from './job-engine';
+import { OutageLog } from '../errors/outage-log';
 import { JobsBusyError, JobsUnavailableError, JobTimeoutError } from './job-errors';
 import { queuedRecord, type JobRecord } from './job-record';
 import { AsyncMetadata } from './job-rules';
@@ -298,13 +299,23 @@ export class JobRunner
       timer = setTimeout(() => reject(new Error(`no answer within ${limitMs} ms`)), limitMs);
     });
     const attempt = call();
+    const outage = this.engine.outage;
     try {
-      return await Promise.race([attempt, late]);
+      const answer = await Promise.race([attempt, late]);
+      outage?.up();
+      return answer;
     } catch (error) {
       if (error instanceof JobsBusyError) throw error;
       attempt.catch(() => undefined); // a late failure of an abandoned call is not unhandled
-      this.logger.warn(`Could not ${what}: ${error instanceof Error ? error.message : error}`);
-      throw new JobsUnavailableError(this.options.retryAfterSeconds, error);
+      const unavailable = new JobsUnavailableError(this.options.retryAfterSeconds, error);
+      const reason = `could not ${what}: ${error instanceof Error ? error.message : error}`;
+      if (!outage) {
+        this.logger.warn(reason);
+        throw unavailable;
+      }
+      // Told once per outage, not per request (nor again by the exception filter).
+      outage.down(reason);
+      throw OutageLog.markReported(unavailable);
     } finally {
       clearTimeout(timer);
     }

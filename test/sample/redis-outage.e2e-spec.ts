@@ -110,6 +110,10 @@ function expectOneOutageTold(logs: CapturedLogs): void {
   const rateLimit = (lines: string[]) => lines.filter((line) => line.includes('(rate limit)'));
   expect(rateLimit(logs.warn)).toHaveLength(1);
   expect(rateLimit(logs.log)).toEqual([expect.stringContaining('is available again.')]);
+  // The jobs' Redis is the same server: its outage is told once too, whoever noticed it.
+  const jobs = (lines: string[]) => lines.filter((line) => line.includes('Redis (jobs)'));
+  expect(jobs(logs.warn)).toHaveLength(1);
+  expect(jobs(logs.log)).toEqual([expect.stringContaining('is available again.')]);
   expect(logs.error.filter((line) => /\b500\b|INTERNAL/.test(line))).toEqual([]);
 }
 
