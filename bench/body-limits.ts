@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { IsEmail, IsString, MaxLength } from 'class-validator';
 import { parseArgs } from 'node:util';
-import type { ResolvedStatusOptions } from '../lib/status.options';
+import type { ResolvedStatusOptions } from '../lib/options/status-options';
 import { BodyLimits, DEFAULT_BODY_LIMITS, inspectStructure } from '../lib/validation/body-limits';
 import { StatusValidationPipe } from '../lib/validation/status-validation.pipe';
 

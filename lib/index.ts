@@ -1,8 +1,8 @@
 // The public API of nestjs-status. Anything not exported here is internal.
 export { StatusModule } from './status.module';
 export { STATUS_MODULE_OPTIONS } from './status.module-definition';
-export { StatusModuleOptions } from './status.options';
-export type { AuthChallengeOptions, ErrorMapping } from './status.options';
+export { StatusModuleOptions } from './options/status-options';
+export type { AuthChallengeOptions, ErrorMapping } from './options/status-options';
 
 export {
   BadRequestError,
@@ -21,8 +21,8 @@ export {
 export type { DomainErrorOptions } from './errors/domain-errors';
 export type { ErrorDescriptor, FieldProblem } from './errors/error-descriptor';
 export { StatusExceptionFilter } from './errors/status-exception.filter';
-export { statusFrameworkErrors } from './routing/fastify-framework-errors';
-export { getRequestId } from './errors/request-id';
+export { statusFrameworkErrors } from './platform/fastify-framework-errors';
+export { getRequestId } from './platform/request-id';
 export { reasonPhrase } from './errors/reason-phrases';
 
 export { StatusValidationPipe } from './validation/status-validation.pipe';
@@ -30,10 +30,10 @@ export { BodyTooComplexError, QueryTooComplexError } from './validation/body-lim
 export type { BodyLimits } from './validation/body-limits';
 export { StatusInterceptor } from './responses/status.interceptor';
 export { Created, DeleteMissing, NoContent } from './responses/created.decorator';
-export { created, CreatedResult } from './responses/created-result';
+export { created, CreatedResult } from './platform/created-result';
 export type { LocationBuilder } from './responses/success-rules';
 
-export { ConditionalInterceptor } from './conditional/conditional.interceptor';
+export { ETagInterceptor } from './conditional/etag.interceptor';
 export { ETag } from './conditional/etag.decorator';
 export type { EtagHash } from './conditional/body-hash';
 export type { VersionOf } from './conditional/etag.decorator';
@@ -60,8 +60,8 @@ export { JobRunner } from './jobs/job-runner';
 export type { EnqueueOptions } from './jobs/job-runner';
 export type { JobContext, JobProcessor } from './jobs/job-context';
 export type { JobRecord, JobState } from './jobs/job-record';
-export { JobsOptions } from './jobs/jobs.options';
-export type { RedisConnection } from './jobs/jobs.options';
+export { JobsOptions } from './options/jobs.options';
+export type { RedisConnection } from './options/jobs.options';
 export {
   JobInterruptedError,
   JobNotFoundError,
@@ -82,12 +82,12 @@ export type {
   Authenticator,
   AuthenticatorOption,
   AuthOptions,
-} from './auth/auth.options';
+} from './options/auth.options';
 export type { NotFoundFactory } from './auth/auth-state';
 
 export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
 export type { RedisThrottlerStorageOptions } from './rate-limit/redis-throttler.storage';
-export type { RateLimitOptions } from './rate-limit/rate-limit.options';
+export type { RateLimitOptions } from './options/rate-limit.options';
 export { UnmatchedRequests } from './rate-limit/rate-limit-door';
 export { Paginated } from './pagination/paginated.decorator';
 export { PaginationInterceptor } from './pagination/pagination.interceptor';
@@ -103,5 +103,5 @@ export { decodeCursor, encodeCursor } from './pagination/cursor-codec';
 export { DEFAULT_PAGE_LIMITS } from './pagination/page-limits';
 export type { PageLimits } from './pagination/page-limits';
 
-export { ShutdownOptions } from './shutdown/shutdown.options';
+export { ShutdownOptions } from './options/shutdown.options';
 export { ShuttingDownError } from './shutdown/shutting-down.error';

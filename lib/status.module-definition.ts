@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { StatusModuleOptions } from './status.options';
+import { StatusModuleOptions } from './options/status-options';
 
 export const {
   ConfigurableModuleClass,

@@ -11,41 +11,51 @@ import {
   APP_FILTER,
   APP_GUARD,
   APP_PIPE,
-  ApplicationConfig,
   DiscoveryModule,
   HttpAdapterHost,
+  ModuleRef,
+  Reflector,
 } from '@nestjs/core';
-import { StatusAuthGuard } from './auth/status-auth.guard';
-import { takeOverExpressConditionals } from './conditional/express-conditionals';
+import { AUTH_GUARD_APP_WIDE, StatusAuthGuard } from './auth/status-auth.guard';
+import { AuthForbiddenPolicy } from './auth/forbidden-answer';
+import { ConditionalEngine } from './conditional/conditional-engine';
+import { ETagInterceptor } from './conditional/etag.interceptor';
+import { checkEtagHash } from './conditional/body-hash';
+import { answerClientErrors } from './errors/client-error';
+import { FORBIDDEN_POLICY } from './errors/forbidden-policy';
+import { UriTooLongError } from './errors/request-errors';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
 import { JobRunner } from './jobs/job-runner';
+import { STATUS_OPTIONS } from './options/options.token';
+import {
+  ResolvedStatusOptions,
+  resolveOptions,
+  StatusModuleOptions,
+} from './options/status-options';
+import { mergePageLimits } from './pagination/page-limits';
+import { AllowedMethods } from './platform/allowed-methods';
+import { PlatformInstaller, type PlatformParts } from './platform/platform.installer';
+import type { ReplyStep } from './platform/reply-hook';
 import { RATE_LIMIT_DOOR, RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
 import type { RateLimitDoor } from './rate-limit/rate-limit-door';
-import { AllowedMethods } from './routing/allowed-methods';
-import { RESOLVED_STATUS_OPTIONS } from './status.constants';
+import { successStep } from './responses/success-step';
+import { StatusInterceptor } from './responses/status.interceptor';
+import { GracefulShutdown } from './shutdown/graceful-shutdown';
 import {
   ASYNC_OPTIONS_TYPE,
   ConfigurableModuleClass,
   OPTIONS_TYPE,
   STATUS_MODULE_OPTIONS,
 } from './status.module-definition';
-import { ResolvedStatusOptions, resolveOptions, StatusModuleOptions } from './status.options';
-import { answerClientErrors } from './errors/client-error';
-import { registerFrameworkErrorHandler } from './routing/fastify-framework-errors';
-import { answerUnmatchedRoutes } from './routing/unmatched-routes';
-import { declareFastifyState } from './request-state';
-import { keepJsonBodyOnParseError } from './validation/fastify-json-body';
+import { resolveBodyLimits } from './validation/body-limits';
 import { alignBodyMedia, checkRequestsBeforeParsing } from './validation/body-media';
-import { alignExpressRouting } from './routing/express-routing';
-import { installReplyShaper } from './responses/reply-shaper';
-import { alignWithNest12 } from './routing/nest11-adapter-compat';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
-import { GracefulShutdown } from './shutdown/graceful-shutdown';
 
 /** Parts registered app-wide; `forRoot` leaves out the ones switched off. Guards run in this order. */
 type Part = 'filter' | 'validation' | 'interceptor' | 'etag' | 'rateLimit' | 'auth' | 'shutdown';
 const PARTS: Record<Part, Provider | Provider[]> = {
-  filter: { provide: APP_FILTER, useClass: StatusExceptionFilter },
+  // The DI instance is also the one the platform answers unmatched routes with.
+  filter: [StatusExceptionFilter, { provide: APP_FILTER, useExisting: StatusExceptionFilter }],
   validation: { provide: APP_PIPE, useClass: StatusValidationPipe },
   // No app-wide interceptor: Nest's interceptor pipeline alone costs more per request than all
   // our shaping. Successes are shaped where Nest hands them to the adapter (`configure`), and
@@ -53,19 +63,33 @@ const PARTS: Record<Part, Provider | Provider[]> = {
   interceptor: [],
   etag: [],
   rateLimit: RATE_LIMIT_PROVIDERS,
-  auth: { provide: APP_GUARD, useClass: StatusAuthGuard },
+  // The route bindings of the auth decorators stand aside while this one decides app-wide.
+  auth: [
+    {
+      provide: APP_GUARD,
+      useFactory: (options: ResolvedStatusOptions, reflector: Reflector, moduleRef: ModuleRef) =>
+        new StatusAuthGuard(options, reflector, moduleRef, false),
+      inject: [STATUS_OPTIONS, Reflector, ModuleRef],
+    },
+  ],
   shutdown: GracefulShutdown,
 };
 
 function providers(parts: Part[]): Provider[] {
   return [
     {
-      provide: RESOLVED_STATUS_OPTIONS,
-      useFactory: (options: StatusModuleOptions) => resolveOptions(options),
+      provide: STATUS_OPTIONS,
+      useFactory: (options: StatusModuleOptions) => checkedOptions(options),
       inject: [STATUS_MODULE_OPTIONS],
     },
     AllowedMethods,
+    PlatformInstaller,
+    { provide: FORBIDDEN_POLICY, useClass: AuthForbiddenPolicy },
+    ConditionalEngine,
+    ETagInterceptor,
+    StatusInterceptor,
     JobRunner,
+    { provide: AUTH_GUARD_APP_WIDE, useValue: parts.includes('auth') },
     ...parts.flatMap((part) => PARTS[part]),
   ];
 }
@@ -82,10 +106,10 @@ function providers(parts: Part[]): Provider[] {
 @Module({})
 export class StatusModule extends ConfigurableModuleClass implements NestModule {
   constructor(
+    private readonly installer: PlatformInstaller,
     private readonly adapterHost: HttpAdapterHost,
-    private readonly allowedMethods: AllowedMethods,
-    @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: StatusModuleOptions,
-    private readonly applicationConfig: ApplicationConfig,
+    private readonly moduleRef: ModuleRef,
+    @Inject(STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
     @Optional()
     @Inject(RATE_LIMIT_DOOR)
     private readonly rateLimitDoor: RateLimitDoor | null = null,
@@ -95,7 +119,7 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
 
   /** Registers the parts with static options; a part whose option is `false` is left out. */
   static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
-    const resolved = resolveOptions(options);
+    const resolved = checkedOptions(options);
     const parts = (Object.keys(PARTS) as Part[]).filter((part) =>
       // Without an authenticator only routes with auth decorators need the guard, and they add it.
       part === 'auth' ? !!(resolved.auth && resolved.auth.authenticator) : resolved[part] !== false,
@@ -108,34 +132,49 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     return withProviders(super.forRootAsync(options), Object.keys(PARTS) as Part[]);
   }
 
-  /** Runs after the body parsers and before the routes are registered. */
+  /**
+   * Hands the platform its parts: Nest calls this after the body parsers are registered and
+   * before the routes are, the one moment the platform's patches must be installed.
+   */
   configure(_consumer: MiddlewareConsumer): void {
-    const adapter = this.adapterHost.httpAdapter;
-    if (!adapter) return;
-    this.allowedMethods.attach(adapter);
-    // First of the early checks: an over-limit client is answered before anything else is read.
-    this.rateLimitDoor?.install(adapter);
-    const resolved = this.options as ResolvedStatusOptions;
-    if (adapter.getType() === 'fastify') declareFastifyState(adapter.getInstance());
-    if (resolved.interceptor !== false) installReplyShaper(adapter, resolved);
-    // After the shaper, which must see Nest's own `reply`; a no-op on Nest 12.
-    alignWithNest12(adapter);
-    if (resolved.validation !== false) alignBodyMedia(adapter);
-    checkRequestsBeforeParsing(adapter, resolved, {
-      head: resolved.filter !== false,
-      media: resolved.validation !== false,
-    });
-    alignExpressRouting(adapter, resolved);
-    if (this.options.filter !== false) {
-      const filter = new StatusExceptionFilter(resolved, this.adapterHost, this.allowedMethods);
-      keepJsonBodyOnParseError(adapter);
-      answerClientErrors(adapter.getHttpServer(), resolved);
-      answerUnmatchedRoutes(adapter, this.applicationConfig, filter);
-      if (adapter.getType() === 'fastify')
-        registerFrameworkErrorHandler(adapter.getInstance(), filter);
-    }
-    if (this.options.etag !== false) takeOverExpressConditionals(adapter);
+    this.installer.install(this.platformParts());
   }
+
+  private platformParts(): PlatformParts {
+    const options = this.options;
+    const filter = options.filter !== false ? this.moduleRef.get(StatusExceptionFilter) : undefined;
+    const steps: ReplyStep[] = [successStep(this.adapterHost.httpAdapter, options)];
+    if (options.etag !== false) steps.push(this.moduleRef.get(ConditionalEngine).step);
+    return {
+      requestId: options,
+      replySteps: options.interceptor !== false ? steps : undefined,
+      door: this.rateLimitDoor ?? undefined,
+      beforeParsing: {
+        install: (adapter) => {
+          if (options.validation !== false) alignBodyMedia(adapter);
+          checkRequestsBeforeParsing(adapter, options, {
+            head: options.filter !== false,
+            media: options.validation !== false,
+          });
+        },
+      },
+      serverErrors: { install: (adapter) => answerClientErrors(adapter.getHttpServer(), options) },
+      expressRouting: {
+        maxParamLength: options.maxParamLength,
+        uriTooLong: () => new UriTooLongError(),
+      },
+      filter,
+      conditionals: options.etag !== false,
+    };
+  }
+}
+
+/** The options with their defaults, each concern's values checked (a wrong one fails at start-up). */
+function checkedOptions(options: StatusModuleOptions = {}): ResolvedStatusOptions {
+  mergePageLimits(options.pagination); // a wrong page size fails with a hint
+  if (options.etagHash !== undefined) checkEtagHash(options.etagHash);
+  resolveBodyLimits(options.bodyLimits, options.maxBodyDepth);
+  return resolveOptions(options);
 }
 
 function withProviders(module: DynamicModule, parts: Part[]): DynamicModule {
@@ -145,6 +184,13 @@ function withProviders(module: DynamicModule, parts: Part[]): DynamicModule {
     // DiscoveryModule: the JobRunner finds the app's @Processor providers and @Async queues.
     imports: [...(module.imports ?? []), DiscoveryModule],
     providers: [...(module.providers ?? []), ...providers(parts)],
-    exports: [...(module.exports ?? []), RESOLVED_STATUS_OPTIONS, AllowedMethods, JobRunner],
+    exports: [
+      ...(module.exports ?? []),
+      STATUS_OPTIONS,
+      AllowedMethods,
+      ConditionalEngine,
+      AUTH_GUARD_APP_WIDE,
+      JobRunner,
+    ],
   };
 }

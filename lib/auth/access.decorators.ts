@@ -1,32 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-// A cycle (the guard reads this file's metadata), resolved by the time a decorator runs.
+import {
+  AccessMetadata,
+  AuthorizeMetadata,
+  type AuthorizeRule,
+  type PermissionPredicate,
+  RolesMetadata,
+  type RolesRule,
+} from './access.metadata';
 import { UseAuthGuard } from './use-auth-guard';
-import type { ExecutionContext } from '@nestjs/common';
 
-/** Metadata of `@Public()` and `@Authenticated()`. */
-export const AccessMetadata = Reflector.createDecorator<'public' | 'authenticated'>();
-
-/** Metadata of `@Roles()`. */
-export interface RolesRule {
-  roles: readonly string[];
-  message: string;
-}
-export const RolesMetadata = Reflector.createDecorator<RolesRule>();
-
-/** Metadata of `@Authorize()`. */
-export interface AuthorizeRule {
-  predicate: PermissionPredicate;
-  message: string;
-}
-export const AuthorizeMetadata = Reflector.createDecorator<AuthorizeRule>();
-
-/** Decides whether a known caller may use a route. */
-export type PermissionPredicate = (
-  identity: any,
-  request: any,
-  context: ExecutionContext,
-) => boolean | Promise<boolean>;
+export { AccessMetadata, AuthorizeMetadata, RolesMetadata };
+export type { AuthorizeRule, PermissionPredicate, RolesRule };
 
 /**
  * Anyone may call this route (class or handler): the guard asks for no credentials. A handler's

@@ -1,4 +1,4 @@
-import { peekState, stateOf } from '../request-state';
+import { RequestSlot } from '../platform/request-state';
 
 /** What the auth guard learnt about a request, kept on the request for the exception filter. */
 export interface AuthState {
@@ -11,12 +11,15 @@ export interface AuthState {
 /** Builds the error a hidden route answers with; it should be what the route throws when the resource is missing. */
 export type NotFoundFactory = (request: any) => unknown;
 
+/** Written by the auth guard; read by the forbidden policy when the exception filter asks it. */
+const AUTH_VERDICT = new RequestSlot<AuthState>('authVerdict');
+
 /** Records the guard's verdict on the request (Express `req` or Fastify `request`). */
 export function recordAuthState(request: object, state: AuthState): void {
-  stateOf(request).auth = state;
+  AUTH_VERDICT.set(request, state);
 }
 
 /** The guard's verdict on a request, when the guard ran for it. */
 export function authStateOf(request: object): AuthState | undefined {
-  return peekState(request)?.auth;
+  return AUTH_VERDICT.get(request);
 }

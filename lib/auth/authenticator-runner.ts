@@ -3,7 +3,11 @@ import type { ModuleRef } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { DomainError } from '../errors/domain-errors';
 import { InvalidTokenError } from './auth.errors';
-import type { AuthenticateFunction, Authenticator, AuthenticatorOption } from './auth.options';
+import type {
+  AuthenticateFunction,
+  Authenticator,
+  AuthenticatorOption,
+} from '../options/auth.options';
 import { hasBearerToken } from './bearer-token';
 
 /**

@@ -1,5 +1,8 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { UnauthenticatedError } from '../errors/domain-errors';
-import type { ResolvedStatusOptions } from '../status.options';
+import type { ForbiddenPolicy } from '../errors/forbidden-policy';
+import { STATUS_OPTIONS } from '../options/options.token';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import { ResourceHiddenError } from './auth.errors';
 import { authStateOf } from './auth-state';
 import { hasCredentials } from './bearer-token';
@@ -28,4 +31,16 @@ export function replaceForbidden(
       // the caller is anonymous for sure.
       options.auth.authenticator !== undefined && request.user == null && !hasCredentials(request);
   return anonymous ? new UnauthenticatedError() : undefined;
+}
+
+/** `replaceForbidden` as the exception filter's `ForbiddenPolicy` (provided by `StatusModule`). */
+@Injectable()
+export class AuthForbiddenPolicy implements ForbiddenPolicy {
+  constructor(
+    @Inject(STATUS_OPTIONS) private readonly options: Pick<ResolvedStatusOptions, 'auth'>,
+  ) {}
+
+  replace(exception: unknown, status: number, request: any): unknown {
+    return replaceForbidden(exception, status, request, this.options);
+  }
 }

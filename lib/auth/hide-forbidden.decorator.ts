@@ -1,11 +1,10 @@
-import { Reflector } from '@nestjs/core';
 import { NotFoundError } from '../errors/domain-errors';
 import type { NotFoundFactory } from './auth-state';
 import { applyDecorators } from '@nestjs/common';
+import { HideForbiddenMetadata } from './access.metadata';
 import { UseAuthGuard } from './use-auth-guard';
 
-/** Metadata of `@HideForbidden()`. */
-export const HideForbiddenMetadata = Reflector.createDecorator<NotFoundFactory>();
+export { HideForbiddenMetadata };
 
 /**
  * On this route (class or handler), a 403 — from `@Roles()`/`@Authorize()`, from a thrown

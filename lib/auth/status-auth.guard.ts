@@ -1,23 +1,28 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthenticatedError } from '../errors/domain-errors';
-import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
-import type { ResolvedStatusOptions } from '../status.options';
+import { STATUS_OPTIONS } from '../options/options.token';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import {
   AccessMetadata,
   AuthorizeMetadata,
   AuthorizeRule,
   RolesMetadata,
   RolesRule,
-} from './access.decorators';
-import type { AuthOptions } from './auth.options';
+} from './access.metadata';
+import type { AuthOptions } from '../options/auth.options';
 import { NotFoundFactory, recordAuthState } from './auth-state';
-import { stateOf } from '../request-state';
 import { AuthenticatorRunner } from './authenticator-runner';
 import { hasCredentials } from './bearer-token';
 import { ReadsIdentity } from './current-user.decorator';
-import { HideForbiddenMetadata } from './hide-forbidden.decorator';
+import { HideForbiddenMetadata } from './access.metadata';
+
+/**
+ * Provided as `true` when the guard is app-wide (`APP_GUARD`): the route bindings of the auth
+ * decorators then stand aside, so the guard decides once per request without asking anything.
+ */
+export const AUTH_GUARD_APP_WIDE = Symbol('nestjs-status.authGuardAppWide');
 
 /**
  * What the guard decided once for a handler. `none`: the route knows nothing of auth;
@@ -44,11 +49,13 @@ export class StatusAuthGuard implements CanActivate {
   private readonly defaultAccess: RoutePlan['access'];
 
   constructor(
-    @Inject(RESOLVED_STATUS_OPTIONS) options: ResolvedStatusOptions,
+    @Inject(STATUS_OPTIONS) options: ResolvedStatusOptions,
     private readonly reflector: Reflector,
     moduleRef: ModuleRef,
+    @Optional() @Inject(AUTH_GUARD_APP_WIDE) standAside = false,
   ) {
-    this.auth = options.auth;
+    // A route binding while the app-wide guard decides: nothing to do, decided here once.
+    this.auth = standAside ? false : options.auth;
     const authenticator = this.auth ? this.auth.authenticator : undefined;
     if (authenticator) this.runner = new AuthenticatorRunner(authenticator, moduleRef);
     this.defaultAccess = !this.auth
@@ -59,11 +66,6 @@ export class StatusAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.auth || context.getType() !== 'http') return true;
     const plan = this.planFor(context);
-    // App-wide and on the route too (forRootAsync, or a decorator on an app with an
-    // authenticator): decide once per request.
-    const seen = stateOf(context.switchToHttp().getRequest());
-    if (seen.authGuardRan) return true;
-    seen.authGuardRan = true;
     // Nothing is recorded: a 403 someone else throws here then stays a 403 when credentials came
     // along, as on a route the guard never saw (the caller is unknown, not known to be anonymous).
     if (plan.access === 'public-anonymous') return true;

@@ -1,13 +1,10 @@
+import type { EtagHash } from '../options/limits.options';
 import * as crypto from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { EntityTag } from './entity-tags';
-import { giveBack, SLICE_MIN_CHARS, utf8Slice } from './utf8-slab';
+import { crc32OfUtf8, SLICE_MIN_CHARS, utf8Slice } from '../platform/utf8-slab';
 
-/**
- * How a body is hashed into its tag: `'crc32'` (the default), or any hash of `node:crypto`
- * (`'sha1'`, `'sha256'`...) by name.
- */
-export type EtagHash = 'crc32' | 'sha1' | 'sha256' | (string & {});
+export type { EtagHash };
 
 /** What a handler's result is sent as, and its hashed tag. */
 export interface HashedBody {
@@ -48,11 +45,9 @@ function hashBytes(length: number, utf8: Buffer, algorithm: EtagHash): EntityTag
  * and handed back at once (synchronous: nothing else can take slab space in between).
  */
 function crc32OfText(data: string | Buffer): number {
-  const utf8 = typeof data === 'string' && data.length > 1024 ? utf8Slice(data) : undefined;
-  if (utf8 === undefined) return crc32(data);
-  const crc = crc32(utf8);
-  giveBack(utf8);
-  return crc;
+  const viaSlab =
+    typeof data === 'string' && data.length > 1024 ? crc32OfUtf8(data, crc32) : undefined;
+  return viaSlab ?? crc32(data);
 }
 
 /**

@@ -1,45 +1,20 @@
 import { applyDecorators } from '@nestjs/common';
-import type { ExecutionContext, Type } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-// A cycle (the interceptor reads this file's metadata), resolved by the time a decorator runs.
+import {
+  CurrentVersionMeta,
+  type CurrentVersionMetadata,
+  type CurrentVersionOptions,
+  type CurrentVersionResolver,
+  type CurrentVersionSource,
+} from './conditional.metadata';
 import { UseConditional } from './use-conditional';
 
-/**
- * Finds the current state of the resource a write targets, BEFORE the handler runs, so that a
- * stale write is refused without being performed. Return the entity (its tag and date then come
- * from the route's `@ETag()` / `@LastModified()`, or a hash of it), or `null`/`undefined` when it
- * does not exist. Throw `NotFoundError` when the route answers 404 for a missing resource.
- */
-export interface CurrentVersionResolver<T = unknown> {
-  resolve(
-    request: any,
-    context: ExecutionContext,
-  ): T | null | undefined | Promise<T | null | undefined>;
-}
-
-/** A resolver function, or an injectable class (a provider of your module) implementing one. */
-export type CurrentVersionSource<T = unknown> =
-  | ((
-      request: any,
-      context: ExecutionContext,
-    ) => T | null | undefined | Promise<T | null | undefined>)
-  | Type<CurrentVersionResolver<T>>;
-
-/** Per-route choices of `@CurrentVersion()`, overriding the module's options. */
-export interface CurrentVersionOptions {
-  /** Status of a failed precondition: the guide's 409 `{ currentVersion }` or RFC 9110's 412. */
-  preconditionFailedStatus?: 409 | 412;
-  /** Answer 428 to a write without `If-Match` (or `If-Unmodified-Since` / `If-None-Match`). */
-  requirePreconditions?: boolean;
-}
-
-/** What `@CurrentVersion()` stores. */
-export interface CurrentVersionMetadata extends CurrentVersionOptions {
-  source: CurrentVersionSource;
-}
-
-/** Internal: the metadata behind `@CurrentVersion()`. */
-export const CurrentVersionMeta = Reflector.createDecorator<CurrentVersionMetadata>();
+export { CurrentVersionMeta };
+export type {
+  CurrentVersionMetadata,
+  CurrentVersionOptions,
+  CurrentVersionResolver,
+  CurrentVersionSource,
+};
 
 /**
  * Guards PUT/PATCH/DELETE with `If-Match` / `If-Unmodified-Since` / `If-None-Match: *`

@@ -1,10 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-// A cycle (the interceptor reads this file's metadata), resolved by the time a decorator runs.
+import { ETagMetadata, type VersionOf } from './conditional.metadata';
 import { UseConditional } from './use-conditional';
 
-/** Reads the version of what a handler returned (or a `@CurrentVersion()` resolver found). */
-export type VersionOf<T = any> = (entity: T) => unknown;
+export { ETagMetadata };
+export type { VersionOf };
 
 /**
  * How a route's `ETag` is made. By default (no decorator) a GET/HEAD response gets a strong tag
@@ -22,6 +21,3 @@ export type VersionOf<T = any> = (entity: T) => unknown;
 export function ETag(version: VersionOf | false): MethodDecorator & ClassDecorator {
   return applyDecorators(ETagMetadata(version), UseConditional());
 }
-
-/** Metadata of `@ETag()`. */
-export const ETagMetadata = Reflector.createDecorator<VersionOf | false>();

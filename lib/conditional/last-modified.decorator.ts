@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-// A cycle (the interceptor reads this file's metadata), resolved by the time a decorator runs.
+import { LastModifiedMetadata } from './conditional.metadata';
 import { UseConditional } from './use-conditional';
+
+export { LastModifiedMetadata };
 
 /**
  * Sets `Last-Modified` from what the handler returned (a `Date`, epoch milliseconds or an ISO
@@ -16,6 +17,3 @@ import { UseConditional } from './use-conditional';
 export function LastModified(of: (entity: any) => unknown): MethodDecorator & ClassDecorator {
   return applyDecorators(LastModifiedMetadata(of), UseConditional());
 }
-
-/** Metadata of `@LastModified()`. */
-export const LastModifiedMetadata = Reflector.createDecorator<(entity: any) => unknown>();

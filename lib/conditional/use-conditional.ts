@@ -1,17 +1,14 @@
-import { UseInterceptors } from '@nestjs/common';
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
-import { ConditionalInterceptor } from './conditional.interceptor';
+import { bindOnce } from '../platform/framework-internals';
+import { ETagInterceptor } from './etag.interceptor';
 
 /**
- * Adds the `ConditionalInterceptor` to a route or controller once, however many of `@ETag`,
- * `@LastModified` and `@CurrentVersion` it carries. Routes without them pay for no interceptor:
- * their ETag and 304 come from the reply shaper.
+ * Binds the `ETagInterceptor` once to each route that carries any of `@ETag`, `@LastModified` and
+ * `@CurrentVersion` (on the route or its controller). Routes without them pay for no
+ * interceptor: their ETag and 304 come from the conditional engine at the reply.
  */
 export function UseConditional(): MethodDecorator & ClassDecorator {
-  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    const holder = descriptor ? descriptor.value : target;
-    const present: unknown[] = Reflect.getMetadata(INTERCEPTORS_METADATA, holder) ?? [];
-    if (present.includes(ConditionalInterceptor)) return descriptor;
-    return (UseInterceptors(ConditionalInterceptor) as any)(target, key, descriptor);
+  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor): void => {
+    bindOnce(INTERCEPTORS_METADATA, ETagInterceptor, target, descriptor);
   };
 }

@@ -4,7 +4,7 @@ import type { DomainError } from './domain-errors';
 import type { ErrorDescriptor } from './error-descriptor';
 import { ErrorBodyBuilder } from './error-body';
 import { reasonPhrase } from './reason-phrases';
-import { defaultRequestId } from './request-id';
+import { defaultRequestId } from '../platform/request-id';
 import {
   ExpectationFailedError,
   HttpVersionNotSupportedError,
@@ -12,7 +12,7 @@ import {
   TransferCodingNotImplementedError,
   UnframedBodyError,
 } from './request-errors';
-import type { ResolvedStatusOptions } from '../status.options';
+import type { ResolvedStatusOptions } from '../options/status-options';
 
 const INSTALLED = Symbol('nestjs-status.clientError');
 

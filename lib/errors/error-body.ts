@@ -1,8 +1,8 @@
 import type { ErrorDescriptor } from './error-descriptor';
 import { reasonPhrase } from './reason-phrases';
-import type { ResolvedStatusOptions } from '../status.options';
+import type { ResolvedStatusOptions } from '../options/status-options';
+import { JSON_TYPE } from '../platform/reply-hook';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
 /** Members of the envelope that extras may not replace. */

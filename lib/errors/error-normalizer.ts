@@ -2,9 +2,9 @@ import { HttpException, Logger } from '@nestjs/common';
 import { DomainError, UnauthenticatedError } from './domain-errors';
 import type { ErrorDescriptor, FieldProblem } from './error-descriptor';
 import { jsonErrorPosition } from './json-error-position';
-import { OutageLog } from './outage-log';
+import { OutageLog } from '../platform/outage-log';
 import { defaultCode, reasonPhrase } from './reason-phrases';
-import type { ErrorMapping, ResolvedStatusOptions } from '../status.options';
+import type { ErrorMapping, ResolvedStatusOptions } from '../options/status-options';
 
 /** Keys of an `HttpException` response object that are not extra members. */
 const NEST_KEYS = new Set(['statusCode', 'error', 'message', 'code', 'details']);

@@ -1,19 +1,26 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Inject, NotFoundException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  Inject,
+  NotFoundException,
+  Optional,
+} from '@nestjs/common';
 import { AbstractHttpAdapter, BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { throwError } from 'rxjs';
-import { replaceForbidden } from '../auth/forbidden-answer';
-import { AllowedMethods } from '../routing/allowed-methods';
-import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
-import type { ResolvedStatusOptions } from '../status.options';
+import { AllowedMethods } from '../platform/allowed-methods';
+import { STATUS_OPTIONS } from '../options/options.token';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import type { ErrorDescriptor } from './error-descriptor';
 import { ErrorBodyBuilder } from './error-body';
 import { ErrorNormalizer } from './error-normalizer';
-import { assignRequestId, defaultRequestId } from './request-id';
+import { assignRequestId, defaultRequestId } from '../platform/request-id';
 import { rfcPhraseOverride } from './reason-phrases';
-import { originalReply } from '../responses/reply-shaper';
-import { peekState } from '../request-state';
-import { pathOf } from '../routing/request-target';
-import { keepsConnection } from '../validation/fastify-json-body';
+import { originalReply } from '../platform/reply-hook';
+import { FORBIDDEN_POLICY, type ForbiddenPolicy } from './forbidden-policy';
+import { isStatusKept } from './kept-status';
+import { pathOf } from '../platform/request-target';
+import { keepsConnection } from '../platform/fastify-json-body';
 
 /**
  * The one exception filter: every failure of an HTTP request leaves through here, in one shape
@@ -28,9 +35,12 @@ export class StatusExceptionFilter implements ExceptionFilter {
   private readonly challenge: string;
 
   constructor(
-    @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
+    @Inject(STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
     private readonly adapterHost: HttpAdapterHost,
     private readonly allowedMethods: AllowedMethods,
+    @Optional()
+    @Inject(FORBIDDEN_POLICY)
+    private readonly forbidden: ForbiddenPolicy | null = null,
   ) {
     this.normalizer = new ErrorNormalizer(options);
     this.bodies = new ErrorBodyBuilder(options);
@@ -67,14 +77,15 @@ export class StatusExceptionFilter implements ExceptionFilter {
     if (
       descriptor.status === 404 &&
       adapter.getRequestMethod(request) === 'DELETE' &&
-      (peekState(request)?.deleteMissing ?? this.options.deleteMissing) === 204
+      this.options.deleteMissing === 204 &&
+      !isStatusKept(exception)
     ) {
       // The idempotent style: deleting what is not there is done already.
       adapter.setHeader(response, this.options.requestIdHeader, requestId);
       originalReply(adapter)(response, undefined, 204);
       return undefined;
     }
-    const replacement = replaceForbidden(exception, descriptor.status, request, this.options);
+    const replacement = this.forbidden?.replace(exception, descriptor.status, request);
     if (replacement !== undefined) descriptor = this.normalizer.normalize(replacement);
     if (descriptor.status === 401 && !hasHeader(descriptor, 'www-authenticate')) {
       descriptor.headers = {

@@ -1,13 +1,13 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { mergeMap, Observable } from 'rxjs';
-import { assignRequestId, defaultRequestId } from '../errors/request-id';
-import { fillTemplate } from '../responses/location';
-import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
-import type { ResolvedStatusOptions } from '../status.options';
+import { assignRequestId, defaultRequestId } from '../platform/request-id';
+import { fillTemplate } from '../platform/location';
+import { STATUS_OPTIONS } from '../options/options.token';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import { JobRunner } from './job-runner';
 import { AsyncMetadata, type AsyncOptions, type AsyncRule } from './job-rules';
-import { absoluteUrl, requestPath } from '../routing/request-target';
+import { absoluteUrl, requestPath } from '../platform/request-target';
 
 /** What `@Async` decided once for a handler. */
 interface AsyncPlan {
@@ -27,7 +27,7 @@ export class AsyncJobInterceptor implements NestInterceptor {
     private readonly runner: JobRunner,
     private readonly adapterHost: HttpAdapterHost,
     private readonly reflector: Reflector,
-    @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
+    @Inject(STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

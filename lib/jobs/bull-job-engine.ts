@@ -1,4 +1,4 @@
-import { OutageLog } from '../errors/outage-log';
+import { OutageLog } from '../platform/outage-log';
 import type { Job, JobType, Queue, Worker } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import { JobInterruptedError } from './job-errors';
@@ -13,7 +13,7 @@ import {
   type QueueLoad,
 } from './job-engine';
 import type { JobState } from './job-record';
-import type { ResolvedJobsOptions } from './jobs.options';
+import type { ResolvedJobsOptions } from '../options/jobs.options';
 
 /** BullMQ's states, as the monitor says them. */
 const STATES: Partial<Record<string, JobState>> = {

@@ -1,4 +1,4 @@
-import type { OutageLog } from '../errors/outage-log';
+import type { OutageLog } from '../platform/outage-log';
 import type { JobContext } from './job-context';
 import type { JobRecord } from './job-record';
 

@@ -11,10 +11,10 @@ import {
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ErrorBodyBuilder } from '../errors/error-body';
 import { ErrorNormalizer } from '../errors/error-normalizer';
-import { defaultRequestId } from '../errors/request-id';
-import { fillTemplate } from '../responses/location';
-import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
-import type { ResolvedStatusOptions } from '../status.options';
+import { defaultRequestId } from '../platform/request-id';
+import { fillTemplate } from '../platform/location';
+import { STATUS_OPTIONS } from '../options/options.token';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import { BullJobEngine } from './bull-job-engine';
 import type { JobContext, JobProcessor } from './job-context';
 import {
@@ -24,11 +24,11 @@ import {
   type JobHandler,
   type JobPayload,
 } from './job-engine';
-import { OutageLog } from '../errors/outage-log';
+import { OutageLog } from '../platform/outage-log';
 import { JobsBusyError, JobsUnavailableError, JobTimeoutError } from './job-errors';
 import { queuedRecord, type JobRecord } from './job-record';
 import { AsyncMetadata } from './job-rules';
-import { resolveJobsOptions, type ResolvedJobsOptions } from './jobs.options';
+import { resolveJobsOptions, type ResolvedJobsOptions } from '../options/jobs.options';
 import { MemoryJobEngine } from './memory-job-engine';
 import { ProcessorDiscovery, type ProcessorOptions } from './processor.decorator';
 
@@ -80,7 +80,7 @@ export class JobRunner
   private stopping = false;
 
   constructor(
-    @Inject(RESOLVED_STATUS_OPTIONS) statusOptions: ResolvedStatusOptions,
+    @Inject(STATUS_OPTIONS) statusOptions: ResolvedStatusOptions,
     @Optional() private readonly discovery?: DiscoveryService,
     @Optional() private readonly scanner?: MetadataScanner,
     @Optional() private readonly reflector?: Reflector,

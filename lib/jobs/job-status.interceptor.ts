@@ -1,15 +1,14 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { map, Observable } from 'rxjs';
-import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
-import type { ResolvedStatusOptions } from '../status.options';
+import { STATUS_OPTIONS } from '../options/options.token';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import { JobNotFoundError } from './job-errors';
 import { isJobRecord, isPending, jobView, type JobRecord } from './job-record';
 import { JobStatusMetadata } from './job-rules';
-import { resolveJobsOptions } from './jobs.options';
-import { absoluteUrl } from '../routing/request-target';
-
-const JSON_TYPE = 'application/json; charset=utf-8';
+import { resolveJobsOptions } from '../options/jobs.options';
+import { absoluteUrl } from '../platform/request-target';
+import { JSON_TYPE } from '../platform/reply-hook';
 
 /** What `@JobStatus` decided once for a handler. */
 interface StatusPlan {
@@ -30,7 +29,7 @@ export class JobStatusInterceptor implements NestInterceptor {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly reflector: Reflector,
-    @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
+    @Inject(STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

@@ -9,7 +9,7 @@ import {
   type QueueLoad,
 } from './job-engine';
 import { queuedRecord } from './job-record';
-import type { ResolvedJobsOptions } from './jobs.options';
+import type { ResolvedJobsOptions } from '../options/jobs.options';
 import { MemoryJobStore } from './memory-job-store';
 
 /** How long a pending record is kept: until it finishes (then `ttlMs`). */

@@ -1,12 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** How many items a page may hold: the `limit` a client gets by default and the most it may ask for. */
-export interface PageLimits {
-  /** `limit` when the query has none. Default 20. */
-  defaultLimit?: number;
-  /** Largest `limit` a client may ask for; more is 422 naming `limit`. Default 100. */
-  maxLimit?: number;
-}
+import type { PageLimits } from '../options/limits.options';
+
+export type { PageLimits };
 
 /** The built-in limits, used where neither the route nor `StatusModule.forRoot` sets one. */
 export const DEFAULT_PAGE_LIMITS: Readonly<Required<PageLimits>> = Object.freeze({

@@ -8,13 +8,13 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { map, Observable } from 'rxjs';
-import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
-import type { ResolvedStatusOptions } from '../status.options';
+import { STATUS_OPTIONS } from '../options/options.token';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import { linkHeader } from './page-links';
 import { mergePageLimits, PageLimits, withPageLimits } from './page-limits';
 import { PaginatedResult } from './paginated-result';
 import { PaginatedRoute } from './paginated-route.metadata';
-import { originForm } from '../routing/request-target';
+import { originForm } from '../platform/request-target';
 
 /**
  * Applied by `@Paginated()` to the routes that list: answers a `PaginatedResult` (from
@@ -31,7 +31,7 @@ export class PaginationInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly adapterHost: HttpAdapterHost,
     @Optional()
-    @Inject(RESOLVED_STATUS_OPTIONS)
+    @Inject(STATUS_OPTIONS)
     private readonly options?: ResolvedStatusOptions,
   ) {}
 

@@ -2,8 +2,8 @@ import type { AbstractHttpAdapter } from '@nestjs/core';
 // The file's own path, not `@nestjs/core/internal`: Nest 11 has no `internal` entry point, and
 // Nest 12 still exports every file of the package, so this path loads on both.
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { addRequestHook, type RequestHookDone } from '../routing/request-hooks';
-import type { RouteTargets } from '../routing/route-targets';
+import { addRequestHook, type RequestHookDone } from '../platform/request-hooks';
+import type { RouteTargets } from '../platform/route-targets';
 import type { StatusThrottlerGuard } from './status-throttler.guard';
 
 /**

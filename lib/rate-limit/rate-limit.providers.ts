@@ -1,8 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import { APP_GUARD, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
 import type { ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
-import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
-import type { ResolvedStatusOptions } from '../status.options';
+import { STATUS_OPTIONS } from '../options/options.token';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import type { StatusThrottlerGuard } from './status-throttler.guard';
 
 /**
@@ -51,7 +51,7 @@ const storageProvider: Provider = {
       own !== undefined,
     );
   },
-  inject: [RESOLVED_STATUS_OPTIONS, ModuleRef],
+  inject: [STATUS_OPTIONS, ModuleRef],
 };
 
 /** The throttler guard answering as the guide says, or `null` when `rateLimit` is off. */
@@ -83,7 +83,7 @@ const guardProvider: Provider = {
     await guard.onModuleInit();
     return guard;
   },
-  inject: [RESOLVED_STATUS_OPTIONS, RATE_LIMIT_STORAGE, ModuleRef, Reflector, HttpAdapterHost],
+  inject: [STATUS_OPTIONS, RATE_LIMIT_STORAGE, ModuleRef, Reflector, HttpAdapterHost],
 };
 
 /**
@@ -99,7 +99,7 @@ const doorProvider: Provider = {
     if (!guard) return null;
     const [{ RateLimitDoor }, { RouteTargets }] = await Promise.all([
       import('./rate-limit-door'),
-      import('../routing/route-targets'),
+      import('../platform/route-targets'),
     ]);
     return new RateLimitDoor(guard, new RouteTargets(modules));
   },

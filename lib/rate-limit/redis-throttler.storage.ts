@@ -1,8 +1,8 @@
 import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
-import type { OutageLog } from '../errors/outage-log';
-import { resilientRedis, ResilientRedis, RedisSource } from '../redis/redis-client';
+import type { OutageLog } from '../platform/outage-log';
+import { resilientRedis, ResilientRedis, RedisSource } from '../platform/redis-client';
 
 /**
  * One fixed window per key and throttler, counted atomically: the counter and the block marker

@@ -1,6 +1,6 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { ServiceUnavailableError } from '../errors/domain-errors';
-import { OutageLog } from '../errors/outage-log';
+import { OutageLog } from '../platform/outage-log';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 

@@ -8,7 +8,7 @@ import {
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import { TooManyRequestsError } from '../errors/domain-errors';
-import { stateOf } from '../request-state';
+import { RequestSlot } from '../platform/request-state';
 import { RateLimitHeaderFormat, rateLimitHeaders, retryAfterSeconds } from './rate-limit-headers';
 import type { ThrottleOutcome } from './rate-limit-headers';
 import {
@@ -17,10 +17,28 @@ import {
   RATE_LIMIT_UNAVAILABLE,
 } from './resilient-throttler.storage';
 
-/** The counts of this request so far, kept with the request (the guard is shared by all requests). */
-function outcomesOf(request: object): ThrottleOutcome[] {
-  const state = stateOf(request);
-  return (state.throttle ??= []);
+/** What counting found for one request; the guard is shared by all requests. */
+interface ThrottleRecord {
+  /** The counts of this request so far, for its headers. */
+  outcomes: ThrottleOutcome[];
+  /** The storage could not count this request (served uncounted, fail open). */
+  uncounted: boolean;
+  /** Counted at the door (`rate-limit-door.ts`): the route's guard reuses that count. */
+  counted: boolean;
+  /** The storage failed at the door: the route's guard answers with this, without a second wait. */
+  failure: unknown;
+}
+
+/** Written by this guard, at the door and then at the route (which runs after the door). */
+const THROTTLE = new RequestSlot<ThrottleRecord>('throttle');
+
+function recordOf(request: object): ThrottleRecord {
+  let record = THROTTLE.get(request);
+  if (record === undefined) {
+    record = { outcomes: [], uncounted: false, counted: false, failure: undefined };
+    THROTTLE.set(request, record);
+  }
+  return record;
 }
 
 /**
@@ -45,20 +63,20 @@ export class StatusThrottlerGuard extends ThrottlerGuard {
     // HTTP only: the envelope and the headers mean nothing to websockets or microservices.
     if (context.getType() !== 'http') return true;
     const { req, res } = this.getRequestResponse(context);
-    const state = stateOf(req);
+    const record = recordOf(req);
     // Counted at the door, before the body was read: that count (and its headers) stands.
-    if (state.throttleCounted) return true;
-    if (state.throttleError !== undefined) throw state.throttleError;
-    outcomesOf(req).length = 0;
-    stateOf(req).throttleUncounted = false;
+    if (record.counted) return true;
+    if (record.failure !== undefined) throw record.failure;
+    record.outcomes.length = 0;
+    record.uncounted = false;
     const allowed = await super.canActivate(context);
     const adapter = this.adapterHost.httpAdapter;
-    if (stateOf(req).throttleUncounted) {
+    if (record.uncounted) {
       // Served uncounted (the storage is unavailable): say so, rather than counts it cannot know.
       adapter.setHeader(res, RATE_LIMIT_STATUS_HEADER, RATE_LIMIT_UNAVAILABLE);
       return allowed;
     }
-    const headers = rateLimitHeaders(outcomesOf(req), this.format, Date.now());
+    const headers = rateLimitHeaders(record.outcomes, this.format, Date.now());
     for (const name in headers) adapter.setHeader(res, name, headers[name]);
     return allowed;
   }
@@ -70,19 +88,18 @@ export class StatusThrottlerGuard extends ThrottlerGuard {
    * request goes on to its route and the storage is not asked twice.
    */
   async countAtDoor(context: ExecutionContext): Promise<void> {
-    const state = stateOf(this.getRequestResponse(context).req);
-    if (state.throttleCounted || state.throttleError !== undefined) return;
+    const record = recordOf(this.getRequestResponse(context).req);
     try {
       await this.canActivate(context);
     } catch (error) {
       if (!(error instanceof TooManyRequestsError)) {
-        state.throttleError = error;
+        record.failure = error;
         return;
       }
-      state.throttleCounted = true;
+      record.counted = true;
       throw error;
     }
-    state.throttleCounted = true;
+    record.counted = true;
   }
 
   /** The throttler's own `handleRequest`, keeping the counts instead of writing suffixed headers. */
@@ -99,10 +116,10 @@ export class StatusThrottlerGuard extends ThrottlerGuard {
     const key = generateKey(context, tracker, name);
     const record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
     if (isUncounted(record)) {
-      stateOf(req).throttleUncounted = true;
+      recordOf(req).uncounted = true;
       return true;
     }
-    const outcomes = outcomesOf(req);
+    const outcomes = recordOf(req).outcomes;
     if (throttler.setHeaders ?? this.commonOptions.setHeaders ?? true) {
       outcomes.push({
         name,
@@ -126,7 +143,7 @@ export class StatusThrottlerGuard extends ThrottlerGuard {
     context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    const outcomes = outcomesOf(context.switchToHttp().getRequest());
+    const outcomes = recordOf(context.switchToHttp().getRequest()).outcomes;
     const message = this.hasErrorMessage()
       ? await this.getErrorMessage(context, detail)
       : undefined;

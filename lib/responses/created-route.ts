@@ -2,7 +2,7 @@ import { IncomingMessage } from 'node:http';
 import { Req } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { isObservable, tap } from 'rxjs';
-import { stateOf } from '../request-state';
+import { RequestSlot } from '../platform/request-state';
 import type { SuccessRule } from './success-rules';
 
 /** What a `@Created` route's handler produced, kept on the request for the reply shaper. */
@@ -11,6 +11,9 @@ export interface Creation {
   /** The handler's own result, before any interceptor transformed it. */
   entity: unknown;
 }
+
+/** Written when a `@Created` handler returns; read by the success step of the reply. */
+export const CREATION = new RequestSlot<Creation>('creation');
 
 /**
  * Makes a method a `@Created` route without an interceptor (Nest's interceptor pipeline costs more
@@ -45,7 +48,7 @@ export function recordCreation(
     args.length = passed;
     const result = original.apply(this, args);
     const keep = (entity: unknown) => {
-      stateOf(request).creation = { rule, entity };
+      CREATION.set(request, { rule, entity });
     };
     if (isObservable(result)) return result.pipe(tap(keep));
     if (isThenable(result)) {

@@ -1,31 +1,35 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Observable } from 'rxjs';
-import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
-import type { ResolvedStatusOptions } from '../status.options';
-import { stateOf } from '../request-state';
+import { catchError, type Observable, of, throwError } from 'rxjs';
+import { keepStatus } from '../errors/kept-status';
 import { SuccessRule, SuccessRuleMetadata } from './success-rules';
 
 /**
- * Behind `@DeleteMissing` only (route-scoped: other routes pay for no interceptor): a route's
- * delete-missing policy, for the filter. `@Created` needs none (see `created-route.ts`).
+ * Behind `@DeleteMissing` only (route-scoped: other routes pay for no interceptor): a DELETE of a
+ * missing resource answers as the route says, 204 (done already) or its 404, whatever the app-wide
+ * `deleteMissing`. `@Created` needs none (see `created-route.ts`).
  */
 @Injectable()
 export class StatusInterceptor implements NestInterceptor {
   private readonly rules = new WeakMap<object, SuccessRule>();
 
-  constructor(
-    @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
-    private readonly reflector: Reflector,
-  ) {}
+  constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.options.interceptor || context.getType() !== 'http') return next.handle();
+    if (context.getType() !== 'http') return next.handle();
     const rule = this.ruleFor(context);
-    if (rule.deleteMissing !== undefined) {
-      stateOf(context.switchToHttp().getRequest()).deleteMissing = rule.deleteMissing;
+    const request = context.switchToHttp().getRequest();
+    if (rule.deleteMissing === undefined || String(request.method).toUpperCase() !== 'DELETE') {
+      return next.handle();
     }
-    return next.handle();
+    const answer = rule.deleteMissing;
+    return next.handle().pipe(
+      catchError((error: unknown) => {
+        if (statusOf(error) !== 404) return throwError(() => error);
+        // Nothing to send: the reply answers a DELETE's empty result with 204.
+        return answer === 204 ? of(undefined) : throwError(() => keepStatus(error));
+      }),
+    );
   }
 
   private ruleFor(context: ExecutionContext): SuccessRule {
@@ -40,4 +44,12 @@ export class StatusInterceptor implements NestInterceptor {
     }
     return rule;
   }
+}
+
+/** The status an error carries (our domain errors and Nest's `HttpException`s). */
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { status?: unknown; getStatus?: () => unknown };
+  const status = typeof e.getStatus === 'function' ? e.getStatus() : e.status;
+  return typeof status === 'number' ? status : undefined;
 }

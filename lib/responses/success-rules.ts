@@ -1,7 +1,8 @@
 import { Reflector } from '@nestjs/core';
 
-/** Builds a `Location` from the handler's result and the request. */
-export type LocationBuilder = (result: any, request: any) => string | undefined;
+import type { LocationBuilder } from '../platform/location';
+
+export type { LocationBuilder };
 
 /** How a route's success is shaped; set by `@Created`, `@NoContent` and `@DeleteMissing`. */
 export interface SuccessRule {

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorBodyBuilder } from '../errors/error-body';
 import { ErrorNormalizer } from '../errors/error-normalizer';
-import { assignRequestId, defaultRequestId } from '../errors/request-id';
-import { pathOf } from '../routing/request-target';
-import type { ResolvedStatusOptions } from '../status.options';
+import { assignRequestId, defaultRequestId } from '../platform/request-id';
+import { pathOf } from '../platform/request-target';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import { ShuttingDownError } from './shutting-down.error';
 
 /** Answers one request at the Node server, without the framework. */

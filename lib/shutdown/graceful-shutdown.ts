@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
-import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
-import type { ResolvedStatusOptions } from '../status.options';
+import { STATUS_OPTIONS } from '../options/options.token';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import { closingAnswer } from './closing-answer';
 import { ConnectionDrain } from './connection-drain';
-import { resolveShutdownOptions, type ResolvedShutdownOptions } from './shutdown.options';
+import { resolveShutdownOptions, type ResolvedShutdownOptions } from '../options/shutdown.options';
 
 const INSTALLED = Symbol('nestjs-status.shutdown');
 
@@ -25,7 +25,7 @@ export class GracefulShutdown implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('StatusModule');
 
   constructor(
-    @Inject(RESOLVED_STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
+    @Inject(STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
     private readonly adapterHost: HttpAdapterHost,
   ) {
     // Checked here, so that a wrong value fails at start-up.

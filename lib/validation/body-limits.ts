@@ -1,20 +1,5 @@
-/**
- * How much a JSON body (or a validated query) may hold. The validation pipe checks these in one
- * pass before class-transformer sees the value: its cost grows with the square of an object's
- * key count, so a body within the byte limit could otherwise hold the server for seconds.
- */
-export interface BodyLimits {
-  /** Most keys one object may have. Default 1,000. */
-  maxKeys?: number;
-  /** Most elements one array may have. Default 10,000. */
-  maxArrayLength?: number;
-  /** Longest string (value or key), in UTF-16 code units. Default 1,048,576 (2^20). */
-  maxStringLength?: number;
-  /** Most values in all (objects, arrays, strings, numbers, booleans, nulls). Default 20,000. */
-  maxNodes?: number;
-  /** Deepest nesting of objects and arrays (the body itself is level 1). Default 32. */
-  maxDepth?: number;
-}
+import type { BodyLimits } from '../options/limits.options';
+export type { BodyLimits };
 
 /** The name of one limit, as the 413's message and `bodyLimits` spell it. */
 export type BodyLimitName = keyof BodyLimits;

@@ -4,7 +4,7 @@ import type { DomainError } from '../errors/domain-errors';
 import { UnsupportedMediaTypeError } from '../errors/domain-errors';
 import { refuseRequestHead } from '../errors/client-error';
 import { UnsupportedCharsetError, UnsupportedContentEncodingError } from '../errors/request-errors';
-import type { ResolvedStatusOptions } from '../status.options';
+import type { ResolvedStatusOptions } from '../options/status-options';
 
 const CHECKED = Symbol('nestjs-status.requestsChecked');
 

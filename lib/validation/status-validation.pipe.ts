@@ -1,7 +1,7 @@
 import { ArgumentMetadata, Inject, Injectable, Optional, ValidationPipe } from '@nestjs/common';
 import { BadRequestError, ValidationFailedError } from '../errors/domain-errors';
-import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
-import type { ResolvedStatusOptions } from '../status.options';
+import { STATUS_OPTIONS } from '../options/options.token';
+import type { ResolvedStatusOptions } from '../options/status-options';
 import { toFieldProblems } from './field-problems';
 import { BodyTooComplexError, QueryTooComplexError } from './body-limit.errors';
 import {
@@ -29,7 +29,7 @@ export class StatusValidationPipe extends ValidationPipe {
   private readonly enabled: boolean;
   private readonly limits: Readonly<Required<BodyLimits>>;
 
-  constructor(@Optional() @Inject(RESOLVED_STATUS_OPTIONS) options?: ResolvedStatusOptions) {
+  constructor(@Optional() @Inject(STATUS_OPTIONS) options?: ResolvedStatusOptions) {
     super({
       whitelist: true,
       forbidNonWhitelisted: true,

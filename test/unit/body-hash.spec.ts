@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { hashBody, hashTag } from '../../lib/conditional/body-hash';
-import { SLAB_CHARS, SLICE_MIN_CHARS, utf8Slice } from '../../lib/conditional/utf8-slab';
+import { SLAB_CHARS, SLICE_MIN_CHARS, utf8Slice } from '../../lib/platform/utf8-slab';
 
 /** The default tag, from the UTF-8 bytes as Buffer.from makes them. */
 const expected = (text: string) => `${text.length}-${crc32(Buffer.from(text, 'utf8'))}`;

@@ -8,7 +8,7 @@ import {
   JobsOptions,
   StatusModuleOptions,
 } from '../../lib';
-import { resolveOptions } from '../../lib/status.options';
+import { resolveOptions } from '../../lib/options/status-options';
 
 // The runner logs failed jobs (as the filter logs 5xx); here they are expected.
 beforeAll(() => Logger.overrideLogger(false));

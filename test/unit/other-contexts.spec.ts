@@ -2,8 +2,9 @@ import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { lastValueFrom, of } from 'rxjs';
 import { StatusAuthGuard, StatusInterceptor } from '../../lib';
-import { ConditionalInterceptor } from '../../lib/conditional/conditional.interceptor';
-import { resolveOptions } from '../../lib/status.options';
+import { ConditionalEngine } from '../../lib/conditional/conditional-engine';
+import { ETagInterceptor } from '../../lib/conditional/etag.interceptor';
+import { resolveOptions } from '../../lib/options/status-options';
 
 /** A GraphQL/RPC/websocket context: any HTTP-only call on it fails the test. */
 function contextOf(type: string): ExecutionContext {
@@ -26,14 +27,14 @@ const adapterHost = { httpAdapter: undefined } as never;
 
 describe.each(['rpc', 'ws', 'graphql'])('the enhancers in a %s context', (type) => {
   it('the response interceptor passes the result through untouched', async () => {
-    const interceptor = new StatusInterceptor(options, new Reflector());
+    const interceptor = new StatusInterceptor(new Reflector());
     expect(await lastValueFrom(interceptor.intercept(contextOf(type), next))).toBe(result);
   });
 
-  it('the conditional interceptor passes the result through untouched', async () => {
-    const interceptor = new ConditionalInterceptor(
+  it('the ETag interceptor passes the result through untouched', async () => {
+    const interceptor = new ETagInterceptor(
       options,
-      adapterHost,
+      new ConditionalEngine(adapterHost, options),
       new Reflector(),
       {} as never,
     );

@@ -15,7 +15,7 @@ import {
 import { readCursor } from '../../lib/pagination/cursor-codec';
 import { linkHeader, withQueryParams } from '../../lib/pagination/page-links';
 import { mergePageLimits, withPageLimits } from '../../lib/pagination/page-limits';
-import { resolveOptions } from '../../lib/status.options';
+import { StatusModule } from '../../lib/status.module';
 
 describe('withQueryParams', () => {
   it.each([
@@ -223,7 +223,7 @@ describe('page limits', () => {
   ])('refuses %j with a hint', (limits) => {
     expect(() => mergePageLimits(limits)).toThrow(/Pagination (maxLimit|defaultLimit)/);
     expect(() => Paginated(limits)).toThrow(/Pagination/);
-    expect(() => resolveOptions({ pagination: limits })).toThrow(/Pagination/);
+    expect(() => StatusModule.forRoot({ pagination: limits })).toThrow(/Pagination/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { resilientRedis } from '../../lib/redis/redis-client';
+import { resilientRedis } from '../../lib/platform/redis-client';
 import { captureLogs, CapturedLogs } from '../support/captured-logs';
 
 /** ioredis's own way of emitting an error: `console.error` with a stack when nobody listens. */

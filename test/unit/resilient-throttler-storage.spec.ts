@@ -1,5 +1,5 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import { OutageLog } from '../../lib/errors/outage-log';
+import { OutageLog } from '../../lib/platform/outage-log';
 import {
   isUncounted,
   RateLimitUnavailableError,

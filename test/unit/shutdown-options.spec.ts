@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { StatusModule } from '../../lib';
-import { resolveShutdownOptions } from '../../lib/shutdown/shutdown.options';
+import { resolveShutdownOptions } from '../../lib/options/shutdown.options';
 
 describe('shutdown options', () => {
   it('defaults to a 10 s drain and Retry-After: 1', () => {

@@ -1,8 +1,8 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { StatusExceptionFilter } from '../../lib';
-import { AllowedMethods } from '../../lib/routing/allowed-methods';
-import { resolveOptions } from '../../lib/status.options';
+import { AllowedMethods } from '../../lib/platform/allowed-methods';
+import { resolveOptions } from '../../lib/options/status-options';
 
 function hostOf(type: string): ArgumentsHost {
   return {

@@ -1,10 +1,10 @@
-type SlabModule = typeof import('../../lib/conditional/utf8-slab');
+type SlabModule = typeof import('../../lib/platform/utf8-slab');
 
 /** A fresh copy of the module: its first slice opens a new slab. */
 async function freshSlabs(): Promise<SlabModule> {
   let module: SlabModule | undefined;
   await jest.isolateModulesAsync(async () => {
-    module = await import('../../lib/conditional/utf8-slab');
+    module = await import('../../lib/platform/utf8-slab');
   });
   return module!;
 }
@@ -71,12 +71,12 @@ describe('utf8Slice', () => {
   });
 });
 
-describe('giveBack', () => {
+describe('release', () => {
   it('lets the next text reuse the bytes of the slice just taken', async () => {
-    const { utf8Slice, giveBack } = await freshSlabs();
+    const { utf8Slice, release } = await freshSlabs();
     const kept = utf8Slice(ascii(2000, 'k'))!;
     const unsent = utf8Slice(ascii(3000, 'u'))!;
-    giveBack(unsent);
+    release(unsent);
     const next = utf8Slice(ascii(1000, 'n'))!;
     expect(next.buffer).toBe(unsent.buffer);
     expect(next.byteOffset).toBe(unsent.byteOffset);
@@ -84,16 +84,16 @@ describe('giveBack', () => {
   });
 
   it('leaves alone any slice but the last one taken, even one that started where it does', async () => {
-    const { utf8Slice, giveBack } = await freshSlabs();
+    const { utf8Slice, release } = await freshSlabs();
     const first = utf8Slice(ascii(2000, 'f'))!;
     const second = utf8Slice(ascii(2000, 's'))!;
-    giveBack(first);
+    release(first);
     const third = utf8Slice(ascii(2000, 't'))!;
     expect(third.byteOffset).toBeGreaterThanOrEqual(second.byteOffset + second.length);
-    giveBack(third);
+    release(third);
     const fourth = utf8Slice(ascii(3000, 'x'))!;
     expect(fourth.byteOffset).toBe(third.byteOffset);
-    giveBack(third); // handed back already; the bytes are the fourth's now
+    release(third); // handed back already; the bytes are the fourth's now
     const fifth = utf8Slice(ascii(2000, 'y'))!;
     expect(fifth.byteOffset).toBeGreaterThanOrEqual(fourth.byteOffset + fourth.length);
     expect(fourth.toString()).toBe(ascii(3000, 'x'));

@@ -45,11 +45,24 @@ export function utf8Slice(text: string): Buffer | undefined {
 }
 
 /**
- * Hands back the slice just taken, when it is not sent after all (a 304, a 412, a body sent as
- * text, bytes encoded only for their CRC-32) and nothing else holds it: the next body is written over it, so a client revalidating a
- * large body does not use up slabs. Any other slice is left alone.
+ * The CRC-32 of a long text's UTF-8 bytes, encoded into the slab and the slice handed back at
+ * once (no allocation per call); `undefined` when the text does not fit.
  */
-export function giveBack(slice: Buffer | undefined): void {
+export function crc32OfUtf8(text: string, crc: (bytes: Buffer) => number): number | undefined {
+  const bytes = utf8Slice(text);
+  if (bytes === undefined) return undefined;
+  const value = crc(bytes);
+  release(bytes);
+  return value;
+}
+
+/**
+ * Hands back the slice just taken, when it is not sent after all (a 304, a 412, a body sent as
+ * text, bytes encoded only for their CRC-32) and nothing else holds it: the next body is written
+ * over it, so a client revalidating a large body does not use up slabs. Any other slice is left
+ * alone. The reply hook is the only other caller: whatever it does not send, it releases.
+ */
+export function release(slice: Buffer | undefined): void {
   if (slice !== undefined && slice === last) {
     offset = lastStart;
     last = undefined;

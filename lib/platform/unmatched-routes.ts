@@ -1,5 +1,4 @@
 import type { AbstractHttpAdapter, ApplicationConfig } from '@nestjs/core';
-import { StatusExceptionFilter } from '../errors/status-exception.filter';
 
 type NotFoundHandler = (request: any, response: any, next?: (error?: unknown) => void) => unknown;
 
@@ -19,7 +18,7 @@ const INSTALLED = Symbol('nestjs-status.unmatchedRoutes');
 export function answerUnmatchedRoutes(
   adapter: AbstractHttpAdapter,
   config: ApplicationConfig,
-  filter: StatusExceptionFilter,
+  filter: { answerUnmatched(request: any, response: any): void },
 ): void {
   const holder = adapter as unknown as Record<symbol, boolean> & {
     setNotFoundHandler?: (handler: NotFoundHandler, ...rest: unknown[]) => unknown;
@@ -31,7 +30,7 @@ export function answerUnmatchedRoutes(
     const onlyOurs =
       config.getGlobalRequestFilters().length === 0 &&
       // Ours exactly: a subclass of the user's may do more in its own `catch` (report to Sentry).
-      config.getGlobalFilters().every((f) => f?.constructor === StatusExceptionFilter);
+      config.getGlobalFilters().every((f) => f?.constructor === filter.constructor);
     if (!onlyOurs) return register(nestHandler, ...rest);
     return register(
       (request: any, response: any, next?: (error?: unknown) => void) => {

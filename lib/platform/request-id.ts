@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { peekState, type RequestState, stateOf } from '../request-state';
+import { RequestSlot } from './request-state';
 
 /** Letters, digits and `._:-`, 1 to 128 of them: anything else is replaced, never echoed. */
 const WELL_FORMED = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -14,9 +14,12 @@ export function defaultRequestId(): string {
   return PROCESS_PREFIX + sequence.toString(16).padStart(12, '0');
 }
 
+/** Assigned once, by the first part to answer or to ask for it; read by every later one. */
+const REQUEST_ID = new RequestSlot<string>('requestId');
+
 /** The request id of a request, when one was assigned. */
 export function getRequestId(request: object): string | undefined {
-  return peekState(request)?.requestId;
+  return REQUEST_ID.get(request);
 }
 
 /**
@@ -27,11 +30,11 @@ export function assignRequestId(
   request: { headers?: Record<string, string | string[] | undefined> },
   headerKey: string,
   generate: () => string = defaultRequestId,
-  state: RequestState = stateOf(request),
 ): string {
-  if (state.requestId !== undefined) return state.requestId;
+  const assigned = REQUEST_ID.get(request);
+  if (assigned !== undefined) return assigned;
   const incoming = request.headers?.[headerKey];
   const id = typeof incoming === 'string' && WELL_FORMED.test(incoming) ? incoming : generate();
-  state.requestId = id;
+  REQUEST_ID.set(request, id);
   return id;
 }

@@ -1,26 +1,22 @@
-import { BadRequestException, HttpException, StreamableFile } from '@nestjs/common';
+import { BadRequestException, HttpException } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
-// By file path, which Nest 11 and 12 both resolve: only to ask whether this Nest sends web Responses.
-import { RouterResponseController } from '@nestjs/core/router/router-response-controller';
 import { STATUS_CODES } from 'node:http';
-import { Readable } from 'node:stream';
 
 type ErrorHandler = (error: unknown, request: any, response: any, next?: unknown) => unknown;
-type Reply = (response: any, body?: unknown, statusCode?: number) => unknown;
 
 const INSTALLED = Symbol('nestjs-status.nest11Compat');
 
 /**
- * Gives a Nest 11 app the three adapter behaviours of Nest 12 the library relies on, each told by
- * its own feature; on Nest 12 (which has all three) it changes nothing. Called from `StatusModule.configure`, after the reply
- * shaper (so the shaper still sees Nest's own `reply`) and before Nest registers its error handler.
+ * Gives a Nest 11 app two adapter behaviours of Nest 12 the library relies on, each told by its
+ * own feature; on Nest 12 (which has both) it changes nothing. The third, sending a web
+ * `Response`, is the reply hook's (`reply-hook.ts`). Installed before Nest registers its error
+ * handler.
  */
 export function alignWithNest12(adapter: AbstractHttpAdapter): void {
   const target = adapter as any;
   if (target[INSTALLED]) return;
   target[INSTALLED] = true;
   keepParserErrorsAsCause(adapter);
-  sendWebResponses(adapter);
   writeRawFastifyResponses(adapter);
 }
 
@@ -61,33 +57,6 @@ function wrapLikeNest12(error: unknown): unknown {
 }
 
 /**
- * Nest 12 sends a web `Response` a handler returns (its status, headers and body); Nest 11 hands
- * it to the adapter, which answers `200 {}` (Express) or fails on a HEAD (Fastify). The library
- * returns one for a 304 and for a finished job's 303, so on Nest 11 the adapter's `reply` sends
- * it as Nest 12 does: the Response's status and headers win, its body goes out as a stream.
- */
-function sendWebResponses(adapter: AbstractHttpAdapter): void {
-  if (typeof (RouterResponseController.prototype as any).stream === 'function') return;
-  const inner: Reply = adapter.reply.bind(adapter);
-  adapter.reply = (response: any, body?: unknown, statusCode?: number) => {
-    if (!isWebResponse(body)) return inner(response, body, statusCode);
-    body.headers.forEach((value, name) => {
-      if (name !== 'set-cookie') adapter.setHeader(response, name, value);
-    });
-    for (const cookie of body.headers.getSetCookie()) {
-      adapter.appendHeader?.(response, 'Set-Cookie', cookie);
-    }
-    const request = response.req ?? response.request;
-    if (body.body === null || String(request?.method).toUpperCase() === 'HEAD') {
-      void body.body?.cancel().catch(() => undefined);
-      return inner(response, undefined, body.status);
-    }
-    const stream = Readable.fromWeb(body.body as import('node:stream/web').ReadableStream);
-    return inner(response, new StreamableFile(stream), body.status);
-  };
-}
-
-/**
  * In a middleware on Fastify the response is Node's own (middie's), and the exception filter
  * answers on it through the adapter. Nest 12's Fastify adapter writes headers to such a response;
  * Nest 11's calls the reply's methods on it, which it lacks, so a middleware's 403 became a 500.
@@ -116,8 +85,4 @@ function writeRawFastifyResponses(adapter: AbstractHttpAdapter): void {
     if (!native(response)) return end.call(this, response, message);
     response.end(message);
   };
-}
-
-function isWebResponse(value: unknown): value is Response {
-  return Object.prototype.toString.call(value) === '[object Response]';
 }

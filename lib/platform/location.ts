@@ -1,5 +1,7 @@
-import { absoluteUrl, requestPath } from '../routing/request-target';
-import type { LocationBuilder } from './success-rules';
+import { absoluteUrl, requestPath } from './request-target';
+
+/** Builds a `Location` from the handler's result and the request. */
+export type LocationBuilder = (result: any, request: any) => string | undefined;
 
 /**
  * The `Location` of a new resource: the rule's template or function, else the request path

@@ -1,11 +1,9 @@
 import type { Type } from '@nestjs/common';
-import type { JobsOptions } from './jobs/jobs.options';
-import type { AuthOptions } from './auth/auth.options';
-import type { RateLimitOptions } from './rate-limit/rate-limit.options';
-import type { ShutdownOptions } from './shutdown/shutdown.options';
-import { mergePageLimits, type PageLimits } from './pagination/page-limits';
-import { checkEtagHash, type EtagHash } from './conditional/body-hash';
-import { resolveBodyLimits, type BodyLimits } from './validation/body-limits';
+import type { JobsOptions } from './jobs.options';
+import type { AuthOptions } from './auth.options';
+import type { RateLimitOptions } from './rate-limit.options';
+import type { ShutdownOptions } from './shutdown.options';
+import type { BodyLimits, EtagHash, PageLimits } from './limits.options';
 
 /** Maps an error class from another package (an ORM, a driver) to an HTTP answer. */
 export interface ErrorMapping<E = any> {
@@ -152,11 +150,11 @@ export type ResolvedStatusOptions = Required<
 > &
   Pick<StatusModuleOptions, 'docsUrl' | 'generateRequestId'>;
 
-/** Fills in the defaults: `{ ...new StatusModuleOptions(), ...options }`. */
+/**
+ * Fills in the defaults: `{ ...new StatusModuleOptions(), ...options }`. Each concern checks its
+ * own values at start-up (`StatusModule` calls `checkOptions`).
+ */
 export function resolveOptions(options: StatusModuleOptions = {}): ResolvedStatusOptions {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  mergePageLimits(options.pagination); // a wrong page size fails at start-up, with a hint
-  if (options.etagHash !== undefined) checkEtagHash(options.etagHash);
-  resolveBodyLimits(options.bodyLimits, options.maxBodyDepth); // a wrong limit fails at start-up
   return { ...new StatusModuleOptions(), ...defined } as ResolvedStatusOptions;
 }

@@ -1,5 +1,5 @@
 import type { Redis, RedisOptions } from 'ioredis';
-import { OutageLog } from '../errors/outage-log';
+import { OutageLog } from './outage-log';
 
 /**
  * How to reach Redis: a `redis://` URL, ioredis options (yours win over the bounded defaults), or

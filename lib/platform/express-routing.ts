@@ -1,6 +1,4 @@
 import type { AbstractHttpAdapter } from '@nestjs/core';
-import { UriTooLongError } from '../errors/request-errors';
-import type { ResolvedStatusOptions } from '../status.options';
 
 const ALIGNED = Symbol('nestjs-status.expressRouting');
 
@@ -14,7 +12,8 @@ const ALIGNED = Symbol('nestjs-status.expressRouting');
  */
 export function alignExpressRouting(
   adapter: AbstractHttpAdapter,
-  options: Pick<ResolvedStatusOptions, 'maxParamLength'>,
+  options: { maxParamLength: number },
+  uriTooLong: () => Error,
 ): void {
   if (adapter.getType() !== 'express') return;
   const router = adapter.getInstance()?.router;
@@ -35,7 +34,7 @@ export function alignExpressRouting(
         for (const name in params) {
           const value = params[name];
           if (typeof value === 'string' && value.length > limit) {
-            return next(new UriTooLongError());
+            return next(uriTooLong());
           }
         }
         return handle(request, response, next);
