@@ -10,11 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { NEST_MAJOR } from './framework-versions';
 
 /** The Fastify instance Nest's adapter builds, as the library receives it from `getInstance()`. */
-function instanceOf(options?: ConstructorParameters<typeof FastifyAdapter>[0]): {
-  adapter: FastifyAdapter;
-  fastify: any;
-} {
-  const adapter = new FastifyAdapter(options);
+function instanceOf(options?: Record<string, unknown>): { adapter: FastifyAdapter; fastify: any } {
+  const adapter = new FastifyAdapter(options as never);
   return { adapter, fastify: adapter.getInstance() };
 }
 
@@ -200,7 +197,7 @@ describe('Fastify routing hooks', () => {
 
 describe('Fastify content-type parsers, as Nest registers them', () => {
   /** An instance with Nest's parsers, whose error handler echoes what the library reads. */
-  function withEcho(options?: ConstructorParameters<typeof FastifyAdapter>[0]) {
+  function withEcho(options?: Record<string, unknown>) {
     const { adapter, fastify } = instanceOf(options);
     track(fastify);
     adapter.registerParserMiddleware();
