@@ -382,6 +382,51 @@ describe.each(ADAPTERS)('Nest on %s', (name, makeAdapter) => {
     else expect([['beforeClose', 'destroy'], ['destroy']]).toContainEqual(order);
   });
 
+  // lib/status.module.ts installs every patch from configure(): after the parsers, before routes.
+  it('a module configure() runs after the body parsers are registered and before any route', async () => {
+    const adapter = makeAdapter() as any;
+    const seen: { parsers?: string[]; routesBefore?: number } = {};
+    const routesAfter: string[] = [];
+    @Module({ controllers: [DecoratedController] })
+    class ConfiguredModule {
+      configure(): void {
+        const instance = adapter.getInstance();
+        if (name === 'express') {
+          const stack: any[] = instance.router.stack;
+          seen.parsers = stack.map((layer) => layer.handle?.name).filter((n) => /Parser$/.test(n));
+          seen.routesBefore = stack.filter((layer) => layer.route).length;
+        } else {
+          seen.routesBefore = 0;
+          instance.addHook('onRoute', (route: { url: string }) => routesAfter.push(route.url));
+        }
+      }
+    }
+    const moduleRef = await Test.createTestingModule({ imports: [ConfiguredModule] }).compile();
+    const app = moduleRef.createNestApplication(adapter, { logger: false });
+    await app.init();
+    try {
+      expect(seen.routesBefore).toBe(0);
+      if (name === 'express') {
+        expect(seen.parsers).toEqual(expect.arrayContaining(['jsonParser', 'urlencodedParser']));
+      } else {
+        expect(routesAfter).toContain('/pins/items');
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  // lib/errors/status-exception.filter.ts tells Nest's own "no route" 404 by this exact message.
+  it("no route matched: Nest's NotFoundException says `Cannot METHOD url`", async () => {
+    const app = await appOf([DecoratedController], makeAdapter());
+    try {
+      const answer = await request(app.getHttpServer()).delete('/nowhere?x=1').expect(404);
+      expect(answer.body.message).toBe('Cannot DELETE /nowhere?x=1');
+    } finally {
+      await app.close();
+    }
+  });
+
   // lib/routing/nest11-adapter-compat.ts wraps parser errors itself when this is missing (11).
   it('`mapException` wraps a parser error with the original as cause on 12; absent on 11', () => {
     const adapter = makeAdapter() as any;
