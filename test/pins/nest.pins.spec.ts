@@ -203,8 +203,12 @@ describe.each(ADAPTERS)('Nest on %s', (name, makeAdapter) => {
       if (typeof (RouterResponseController.prototype as any).stream === 'function') {
         expect(answer.status).toBe(303);
         expect(answer.headers.location).toBe('/web/done');
+      } else if (name === 'express') {
+        // Nest 11: Express's `reply` serializes the Response as `{}`, which the compat layer fixes.
+        expect(answer.status).toBe(200);
       } else {
-        expect(answer.status).not.toBe(303); // Nest 11: what lib's compat layer supplies
+        // Nest 11: Fastify 5's own `send` honours a Response on GET (a HEAD is what fails there).
+        expect([200, 303]).toContain(answer.status);
       }
     } finally {
       await app.close();
