@@ -354,13 +354,11 @@ describe("Nest's FastifyAdapter internals", () => {
     else expect(sent).not.toBe(true);
   });
 
-  // lib/validation/body-media.ts keeps Fastify's text/plain parser when the app registered one.
-  it('registeredContentTypes: a Set of the useBodyParser types on 12; absent on 11', () => {
+  // lib/validation/body-media.ts keeps Fastify's text/plain parser when the app registered one
+  // (and reads it with `?.`: without the Set, as on Nest 11, text/plain is always removed).
+  it('registeredContentTypes: a Set of the useBodyParser types on 12; absent (or the same Set) on 11', () => {
     const target = new FastifyAdapter() as any;
-    if (NEST_MAJOR < 12) {
-      expect(target.registeredContentTypes).toBeUndefined();
-      return;
-    }
+    if (NEST_MAJOR < 12 && target.registeredContentTypes === undefined) return;
     expect(target.registeredContentTypes).toBeInstanceOf(Set);
     target.useBodyParser('text/plain');
     expect(target.registeredContentTypes.has('text/plain')).toBe(true);

@@ -153,12 +153,13 @@ describe('Nest core files imported by path', () => {
     expect(context.switchToHttp().getResponse()).toBe(res);
   });
 
-  // lib/routing/nest11-adapter-compat.ts tells Nest 12 (sends web Responses) from 11 by `stream`.
-  it('@nestjs/core/router/router-response-controller: `stream` on 12, absent on 11', () => {
+  // lib/routing/nest11-adapter-compat.ts tells Nest 12 (sends web Responses) from 11 by `stream`;
+  // what its presence means is pinned per adapter below ("a web Response a handler returns").
+  it('@nestjs/core/router/router-response-controller: loads by path; `stream` on 12', () => {
     const prototype = RouterResponseController.prototype as any;
     expect(typeof prototype.apply).toBe('function');
     if (NEST_MAJOR >= 12) expect(typeof prototype.stream).toBe('function');
-    else expect(prototype.stream).toBeUndefined();
+    else expect(['undefined', 'function']).toContain(typeof prototype.stream);
   });
 });
 
@@ -432,12 +433,11 @@ describe.each(ADAPTERS)('Nest on %s', (name, makeAdapter) => {
   });
 
   // lib/routing/nest11-adapter-compat.ts wraps parser errors itself when this is missing (11).
-  it('`mapException` wraps a parser error with the original as cause on 12; absent on 11', () => {
+  it('`mapException` wraps a parser error with the original as cause on 12; on 11 absent or the same', () => {
     const adapter = makeAdapter() as any;
-    if (NEST_MAJOR < 12) {
-      expect(adapter.mapException).toBeUndefined();
-      return;
-    }
+    if (NEST_MAJOR >= 12) expect(typeof adapter.mapException).toBe('function');
+    // On 11 the compat layer wraps errors itself, and only while `mapException` is missing.
+    if (adapter.mapException === undefined) return;
     const error = Object.assign(new SyntaxError('Unexpected token'), {
       status: 400,
       statusCode: 400,
