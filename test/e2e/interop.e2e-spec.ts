@@ -172,3 +172,35 @@ describe.each(ADAPTERS)("an app's own catch-all filter on %s", (_name, makeAdapt
     });
   });
 });
+
+describe.each(ADAPTERS)(
+  "Nest's built-in filter alone (filter: false) on %s",
+  (_name, makeAdapter) => {
+    let running: RunningApp;
+    beforeAll(async () => {
+      running = await startApp(
+        {
+          imports: [StatusModule.forRoot({ filter: false, auth: { authenticator: nobody } })],
+          controllers: [UsersController],
+        },
+        makeAdapter,
+      );
+    });
+    afterAll(() => running.close());
+
+    it('answers our errors with their status and getResponse(), not a 500', async () => {
+      const res = await request(running.url)
+        .post('/users')
+        .send({ name: 'Ada', email: 'taken@example.com' });
+      expect(res.status).toBe(409);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.body).toEqual({
+        statusCode: 409,
+        error: 'Conflict',
+        message: 'A user with email taken@example.com already exists.',
+        errorCode: 'EMAIL_TAKEN',
+        field: 'email',
+      });
+    });
+  },
+);
