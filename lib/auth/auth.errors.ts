@@ -1,3 +1,4 @@
+import { HttpException } from '@nestjs/common';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors/domain-errors';
 import type { DomainErrorOptions } from '../errors/domain-errors';
 
@@ -46,5 +47,20 @@ export class ResourceHiddenError extends ForbiddenError {
     reason = 'The resource is hidden from the caller.',
   ) {
     super(reason);
+  }
+
+  /** A filter of the app's own answers what ours does: the hidden resource's not-found. */
+  override getStatus(): number {
+    return this.shown().getStatus();
+  }
+
+  /** The not-found's body, so no filter tells a hidden resource from a missing one. */
+  override getResponse(): Record<string, unknown> {
+    const body = this.shown().getResponse();
+    return typeof body === 'string' ? { statusCode: this.getStatus(), message: body } : { ...body };
+  }
+
+  private shown(): HttpException | NotFoundError {
+    return this.notFound instanceof HttpException ? this.notFound : new NotFoundError();
   }
 }

@@ -1,5 +1,23 @@
-import { toUpperSnake } from './reason-phrases';
+import { HttpException } from '@nestjs/common';
+import { reasonPhrase, toUpperSnake } from './reason-phrases';
 import type { FieldProblem } from './error-descriptor';
+
+/** What a filter written for Nest's `HttpException` calls on one. */
+interface HttpExceptionMembers extends Error {
+  getStatus(): number;
+  getResponse(): string | object;
+}
+
+/**
+ * Nest's `HttpException` as our base, typed by the members filters call: its `status` is private,
+ * and ours is public (the same value, which `getStatus()` returns). At run time the prototype chain
+ * is Nest's own, so any filter's `instanceof HttpException` holds (docs/interop.md).
+ */
+const NestHttpException = HttpException as unknown as abstract new (
+  response: string,
+  status: number,
+  options?: { cause?: unknown; errorCode?: string },
+) => HttpExceptionMembers;
 
 /** Options every domain error takes besides its message and extra fields. */
 export interface DomainErrorOptions {
@@ -21,6 +39,9 @@ export interface DomainErrorOptions {
  * `extras` become top-level members of the error body. It carries no stack trace (an expected
  * outcome, not a bug: capturing one would cost more than the rest of the error response).
  *
+ * It is a Nest `HttpException`, so a filter of the app's own (or Nest's built-in one) answers it
+ * with its status and Nest's body shape (`getResponse()`), not a 500.
+ *
  * @example
  * export class EmailTaken extends ConflictError {
  *   constructor(email: string) {
@@ -28,11 +49,13 @@ export interface DomainErrorOptions {
  *   }
  * }
  */
-export abstract class DomainError extends Error {
+export abstract class DomainError extends NestHttpException {
   /** The HTTP status this error answers with. */
   abstract readonly status: number;
   /** Machine-readable UPPER_SNAKE code. */
   readonly code: string;
+  /** The `code`, where Nest 12's filters look for it. */
+  errorCode: string;
   /** Extra top-level members of the error body, e.g. `{ field: 'email' }`. */
   readonly extras: Record<string, unknown>;
   /** Headers the response must carry. */
@@ -52,19 +75,46 @@ export abstract class DomainError extends Error {
     // (only 5xx are, and a wrapped `cause` keeps its own). Collecting one costs V8 2-5 µs, the
     // largest part of what a 429 costs beyond bare Nest (README, Performance).
     const stackTraceLimit = Error.stackTraceLimit;
+    const code = options.code ?? codeOf(new.target);
     Error.stackTraceLimit = 0;
     try {
-      super(
-        message ?? (new.target as unknown as typeof DomainError).defaultMessage,
-        options.cause === undefined ? undefined : { cause: options.cause },
-      );
+      // The status is the subclass's field, set once this returns: `getStatus()` reads it then.
+      super(message ?? (new.target as unknown as typeof DomainError).defaultMessage, 0, {
+        cause: options.cause,
+        errorCode: code,
+      });
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
+    if (options.cause !== undefined) this.cause = options.cause;
     this.name = new.target.name;
     this.extras = extras;
     this.headers = options.headers;
-    this.code = options.code ?? codeOf(new.target);
+    this.code = code;
+    this.errorCode = code;
+  }
+
+  /** The status, for any filter written for `HttpException`. */
+  override getStatus(): number {
+    return this.status;
+  }
+
+  /**
+   * The body a filter written for `HttpException` sends (Nest's built-in one does): Nest's shape,
+   * `{ statusCode, error, message, errorCode, details?, ...extras }`, never the `cause`.
+   */
+  override getResponse(): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      statusCode: this.status,
+      error: reasonPhrase(this.status),
+      message: this.message,
+      errorCode: this.code,
+    };
+    if (this.details && this.details.length > 0) body.details = this.details;
+    for (const key of Object.keys(this.extras)) {
+      if (!(key in body) && this.extras[key] !== undefined) body[key] = this.extras[key];
+    }
+    return body;
   }
 }
 

@@ -3,11 +3,11 @@ import { DomainError, UnauthenticatedError } from './domain-errors';
 import type { ErrorDescriptor, FieldProblem } from './error-descriptor';
 import { jsonErrorPosition } from './json-error-position';
 import { OutageLog } from '../platform/outage-log';
-import { defaultCode, reasonPhrase } from './reason-phrases';
+import { defaultCode, reasonPhrase, toUpperSnake } from './reason-phrases';
 import type { ErrorMapping, ResolvedStatusOptions } from '../options/status-options';
 
 /** Keys of an `HttpException` response object that are not extra members. */
-const NEST_KEYS = new Set(['statusCode', 'error', 'message', 'code', 'details']);
+const NEST_KEYS = new Set(['statusCode', 'error', 'message', 'code', 'errorCode', 'details']);
 const CODE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 /** A cause not seen for this long is a new outage, logged again. */
 const QUIET_MS = 60_000;
@@ -44,8 +44,10 @@ export class ErrorNormalizer {
     const parser = fromParserError(status, exception.cause);
     if (parser) return parser;
     const response = exception.getResponse();
+    // Nest 12's `errorCode` option; Nest 11 has none.
+    const errorCode = nestErrorCode((exception as { errorCode?: unknown }).errorCode);
     if (typeof response === 'string') {
-      return { status, code: defaultCode(status), message: response };
+      return { status, code: errorCode ?? defaultCode(status), message: response };
     }
     const body = (response ?? {}) as Record<string, unknown>;
     const rawMessage = body.message;
@@ -57,9 +59,11 @@ export class ErrorNormalizer {
     const descriptor: ErrorDescriptor = {
       status,
       code:
-        typeof body.code === 'string' && CODE_PATTERN.test(body.code)
+        errorCode ??
+        nestErrorCode(body.errorCode) ??
+        (typeof body.code === 'string' && CODE_PATTERN.test(body.code)
           ? body.code
-          : defaultCode(status),
+          : defaultCode(status)),
       message,
     };
     if (Array.isArray(body.details)) descriptor.details = body.details as FieldProblem[];
@@ -115,6 +119,14 @@ export class ErrorNormalizer {
     this.lastSeen.set(cause, now);
     return last !== undefined && now - last < QUIET_MS;
   }
+}
+
+/** Nest's `errorCode` as our code: UPPER_SNAKE as given, else made so (`weak-password`). */
+function nestErrorCode(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (CODE_PATTERN.test(value)) return value;
+  const code = toUpperSnake(value);
+  return CODE_PATTERN.test(code) ? code : undefined;
 }
 
 function describe(exception: unknown): string {
