@@ -8,6 +8,7 @@ import {
   Provider,
 } from '@nestjs/common';
 import {
+  AbstractHttpAdapter,
   APP_FILTER,
   APP_GUARD,
   APP_PIPE,
@@ -20,7 +21,6 @@ import { takeOverExpressConditionals } from './conditional/express-conditionals'
 import { StatusExceptionFilter } from './errors/status-exception.filter';
 import { JobRunner } from './jobs/job-runner';
 import { RATE_LIMIT_DOOR, RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
-import type { RateLimitDoor } from './rate-limit/rate-limit-door';
 import { AllowedMethods } from './routing/allowed-methods';
 import { RESOLVED_STATUS_OPTIONS } from './status.constants';
 import {
@@ -88,7 +88,8 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     private readonly applicationConfig: ApplicationConfig,
     @Optional()
     @Inject(RATE_LIMIT_DOOR)
-    private readonly rateLimitDoor: RateLimitDoor | null = null,
+    // Its shape, not `RateLimitDoor`: that class's types name `@nestjs/throttler`, an optional peer.
+    private readonly rateLimitDoor: { install(adapter: AbstractHttpAdapter): void } | null = null,
   ) {
     super();
   }

@@ -1,7 +1,8 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { lastValueFrom, of } from 'rxjs';
-import { StatusAuthGuard, StatusInterceptor } from '../../lib';
+import { StatusAuthGuard } from '../../lib/auth/status-auth.guard';
+import { StatusInterceptor } from '../../lib/responses/status.interceptor';
 import { ConditionalInterceptor } from '../../lib/conditional/conditional.interceptor';
 import { resolveOptions } from '../../lib/status.options';
 
