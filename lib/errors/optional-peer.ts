@@ -5,14 +5,13 @@
 export class MissingPeerError extends Error {
   override readonly name = 'MissingPeerError';
 
-  constructor(
-    /** The package to install, e.g. `@nestjs/throttler`. */
-    readonly peer: string,
-    /** What needs it, as the user spelled it: `rateLimit`, `jobs.redis`, `RedisThrottlerStorage`. */
-    readonly feature: string,
-  ) {
+  /**
+   * @param peer The package to install, e.g. `@nestjs/throttler`.
+   * @param feature What needs it, as the user spells it: `rateLimit`, `jobs.redis`.
+   */
+  constructor(peer: string, feature: string) {
     super(`nestjs-status: ${feature} needs ${peer}. Run: npm i ${peer}`);
-    // Nest's start-up logger and Node print `stack`: make it the one line.
+    // Nest's start-up logger and Node print `stack` (and any own property): the one line only.
     this.stack = `${this.name}: ${this.message}`;
   }
 }
