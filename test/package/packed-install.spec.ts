@@ -243,10 +243,39 @@ beforeAll(() => {
 }, 180_000);
 
 afterAll(() => {
-  if (work && !process.env.KEEP) rmSync(work, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe('the packed tarball', () => {
+  it('types nestjs-status/redis and /rate-limit against the peers where they are installed (bundler resolution)', () => {
+    const app = freshApp('with-peers', [...APP_PACKAGES, 'ioredis', '@nestjs/throttler'], {
+      type: 'module',
+    });
+    writeFileSync(
+      join(app, 'options.ts'),
+      `import { StatusModule } from 'nestjs-status';
+import { UnmatchedRequests, type RateLimitOptions } from 'nestjs-status/rate-limit';
+import { RedisThrottlerStorage } from 'nestjs-status/redis';
+import { ThrottlerStorageService, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
+import { Redis } from 'ioredis';
+
+const storage: ThrottlerStorage = new RedisThrottlerStorage(new Redis({ lazyConnect: true }));
+const throttler: ThrottlerModuleOptions = {
+  throttlers: [{ limit: 5, ttl: 60_000 }],
+  storage,
+  skipIf: (context) => context.getClass() === UnmatchedRequests,
+};
+const rateLimit: RateLimitOptions = { throttler };
+export const status = StatusModule.forRoot({ rateLimit });
+export const memory = StatusModule.forRoot({ rateLimit: { throttler: { throttlers: [], storage: new ThrottlerStorageService() } } });
+`,
+    );
+    tsconfig(app, { module: 'esnext', moduleResolution: 'bundler', noEmit: true }, ['options.ts']);
+    const compiled = run(process.execPath, [TSC, '-p', app], app);
+    expect(compiled.stdout + compiled.stderr).toBe('');
+    expect(compiled.status).toBe(0);
+  });
+
   it('holds the built library, its LICENSE, and source maps that carry their sources', () => {
     const files = ok(run('tar', ['-tzf', tarball], work), 'tar -t')
       .trim()
