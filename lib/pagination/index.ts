@@ -15,3 +15,6 @@ export { Page, pageOffset, paginate } from './page';
 export type { PageInfo } from './page';
 export { CursorPage, paginateByCursor } from './cursor-page';
 export type { CursorPageInfo, CursorPageOptions } from './cursor-page';
+
+/** Reads the position a cursor carries (checked by your guard); `paginateByCursor` makes them. */
+export { decodeCursor } from './cursor-codec';
