@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { JobRunner } from '../lib';
+import { JobRunner } from '../lib/jobs';
 import { createSampleApp } from '../sample/app';
 import { configWith } from '../sample/config/sample-config';
 import { serveParent } from './harness/child-ipc';

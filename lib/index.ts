@@ -1,9 +1,34 @@
-// The public API of nestjs-status. Anything not exported here is internal.
+// The public API of nestjs-status (`nestjs-status`). Anything not exported here or from a subpath
+// entry (`nestjs-status/jobs`, `/pagination`, `/rate-limit`, `/redis`) is internal. Nothing here
+// may reach an optional peer's types: an app without ioredis, bullmq or @nestjs/throttler
+// compiles with `skipLibCheck: false`.
+
+/**
+ * The module: `StatusModule.forRoot()` in the root module registers the exception filter, the
+ * validation pipe and the guards app-wide. `StatusModuleOptions` documents every option and its
+ * default.
+ */
 export { StatusModule } from './status.module';
-export { STATUS_MODULE_OPTIONS } from './status.module-definition';
 export { StatusModuleOptions } from './options/status-options';
 export type { AuthChallengeOptions, ErrorMapping } from './options/status-options';
+export type { BodyLimits } from './validation/body-limits';
+export type { EtagHash } from './conditional/body-hash';
+export type { LocationBuilder } from './responses/success-rules';
+export type { ShutdownOptions } from './options/shutdown.options';
 
+/**
+ * Errors: the filter that answers every error in the envelope (or RFC 9457), Fastify's own
+ * framework errors in the same envelope, and the request id every answer carries.
+ */
+export { StatusExceptionFilter } from './errors/status-exception.filter';
+export { statusFrameworkErrors } from './platform/fastify-framework-errors';
+export { getRequestId } from './platform/request-id';
+export type { ErrorDescriptor, FieldProblem } from './errors/error-descriptor';
+
+/**
+ * Domain errors: throw them from services; each carries its status, so the service never thinks
+ * about HTTP. Extend one for an error of your own (`class EmailTaken extends ConflictError`).
+ */
 export {
   BadRequestError,
   ConflictError,
@@ -19,23 +44,24 @@ export {
   ValidationFailedError,
 } from './errors/domain-errors';
 export type { DomainErrorOptions } from './errors/domain-errors';
-export type { ErrorDescriptor, FieldProblem } from './errors/error-descriptor';
-export { StatusExceptionFilter } from './errors/status-exception.filter';
-export { statusFrameworkErrors } from './platform/fastify-framework-errors';
-export { getRequestId } from './platform/request-id';
-export { reasonPhrase } from './errors/reason-phrases';
 
+/** Validation: 400 for input that cannot be read, 422 naming each field that breaks a rule. */
 export { StatusValidationPipe } from './validation/status-validation.pipe';
-export { BodyTooComplexError, QueryTooComplexError } from './validation/body-limit.errors';
-export type { BodyLimits } from './validation/body-limits';
-export { StatusInterceptor } from './responses/status.interceptor';
-export { Created, DeleteMissing, NoContent } from './responses/created.decorator';
-export { created, CreatedResult } from './platform/created-result';
-export type { LocationBuilder } from './responses/success-rules';
 
-export { ETagInterceptor } from './conditional/etag.interceptor';
+/**
+ * Successes: a decorator declares a route's status, a returned helper overrides it per request
+ * (`@Created()` / `created()`), `@NoContent()` for 204, `@DeleteMissing()` for a DELETE of
+ * nothing.
+ */
+export { Created, DeleteMissing, NoContent } from './responses/created.decorator';
+export { created } from './platform/created-result';
+export type { CreatedResult } from './platform/created-result';
+
+/**
+ * Conditional requests and conflicts: `ETag` / `Last-Modified`, 304, `If-Match` locking, and the
+ * 409s a write can meet.
+ */
 export { ETag } from './conditional/etag.decorator';
-export type { EtagHash } from './conditional/body-hash';
 export type { VersionOf } from './conditional/etag.decorator';
 export { LastModified } from './conditional/last-modified.decorator';
 export { CurrentVersion } from './conditional/current-version.decorator';
@@ -51,32 +77,23 @@ export {
 } from './conditional/conflict-errors';
 export type { StateTransition } from './conditional/conflict-errors';
 
+/**
+ * Accepted work: `@Async(queue)` answers 202 with a status monitor. The processor, the monitor's
+ * `@JobStatus()`, `JobRunner` and the job errors are in `nestjs-status/jobs`.
+ */
 export { Async } from './jobs/async.decorator';
-export { JobStatus } from './jobs/job-status.decorator';
-export { Processor } from './jobs/processor.decorator';
-export type { ProcessorOptions } from './jobs/processor.decorator';
-export type { AsyncOptions, JobStatusOptions } from './jobs/job-rules';
-export { JobRunner } from './jobs/job-runner';
-export type { EnqueueOptions } from './jobs/job-runner';
-export type { JobContext, JobProcessor } from './jobs/job-context';
-export type { JobRecord, JobState } from './jobs/job-record';
-export { JobsOptions } from './options/jobs.options';
-export type { RedisConnection } from './options/jobs.options';
-export {
-  JobInterruptedError,
-  JobNotFoundError,
-  JobsBusyError,
-  JobsUnavailableError,
-  JobTimeoutError,
-} from './jobs/job-errors';
+export type { AsyncOptions } from './jobs/job-rules';
 
+/**
+ * Authentication and authorization: 401 before 403 before a hidden 404, never 403 to an
+ * anonymous caller. The decorators bind the guard; an authenticator says who the caller is.
+ */
 export { Authenticated, Authorize, Public, Roles } from './auth/access.decorators';
 export type { PermissionPredicate } from './auth/access.decorators';
 export { HideForbidden } from './auth/hide-forbidden.decorator';
 export { CurrentUser } from './auth/current-user.decorator';
 export { InvalidTokenError, ResourceHiddenError } from './auth/auth.errors';
-export { bearerToken, hasCredentials } from './auth/bearer-token';
-export { StatusAuthGuard } from './auth/status-auth.guard';
+export { bearerToken } from './auth/bearer-token';
 export type {
   AuthenticateFunction,
   Authenticator,
@@ -84,24 +101,3 @@ export type {
   AuthOptions,
 } from './options/auth.options';
 export type { NotFoundFactory } from './auth/auth-state';
-
-export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
-export type { RedisThrottlerStorageOptions } from './rate-limit/redis-throttler.storage';
-export type { RateLimitOptions } from './options/rate-limit.options';
-export { UnmatchedRequests } from './rate-limit/rate-limit-door';
-export { Paginated } from './pagination/paginated.decorator';
-export { PaginationInterceptor } from './pagination/pagination.interceptor';
-export { PageQuery } from './pagination/page-query.dto';
-export { CursorQuery } from './pagination/cursor-query.dto';
-export { Page, pageOffset, paginate } from './pagination/page';
-export type { PageInfo } from './pagination/page';
-export { CursorPage, paginateByCursor } from './pagination/cursor-page';
-export type { CursorPageInfo, CursorPageOptions } from './pagination/cursor-page';
-export { PaginatedResult } from './pagination/paginated-result';
-export type { PageLink } from './pagination/paginated-result';
-export { decodeCursor, encodeCursor } from './pagination/cursor-codec';
-export { DEFAULT_PAGE_LIMITS } from './pagination/page-limits';
-export type { PageLimits } from './pagination/page-limits';
-
-export { ShutdownOptions } from './options/shutdown.options';
-export { ShuttingDownError } from './shutdown/shutting-down.error';

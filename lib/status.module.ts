@@ -34,10 +34,13 @@ import {
 } from './options/status-options';
 import { mergePageLimits } from './pagination/page-limits';
 import { AllowedMethods } from './platform/allowed-methods';
-import { PlatformInstaller, type PlatformParts } from './platform/platform.installer';
+import {
+  type AdapterPatch,
+  PlatformInstaller,
+  type PlatformParts,
+} from './platform/platform.installer';
 import type { ReplyStep } from './platform/reply-hook';
 import { RATE_LIMIT_DOOR, RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
-import type { RateLimitDoor } from './rate-limit/rate-limit-door';
 import { successStep } from './responses/success-step';
 import { StatusInterceptor } from './responses/status.interceptor';
 import { GracefulShutdown } from './shutdown/graceful-shutdown';
@@ -112,7 +115,8 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     @Inject(STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
     @Optional()
     @Inject(RATE_LIMIT_DOOR)
-    private readonly rateLimitDoor: RateLimitDoor | null = null,
+    // Its shape, not `RateLimitDoor`: that class's types name `@nestjs/throttler`, an optional peer.
+    private readonly rateLimitDoor: AdapterPatch | null = null,
   ) {
     super();
   }

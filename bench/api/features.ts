@@ -1,4 +1,5 @@
 import * as lib from '../../lib';
+import * as redis from '../../lib/redis';
 
 /**
  * Library features a scenario may need. Each lands on its own branch; until `main` has it, the
@@ -23,7 +24,8 @@ const PROBES: Readonly<Record<Feature, readonly string[]>> = {
 
 /** The features the library in this checkout exports. */
 export function libraryFeatures(): Set<Feature> {
-  const exported = lib as Record<string, unknown>;
+  // The root and the subpath entries the probes live on (`nestjs-status/redis`).
+  const exported = { ...lib, ...redis } as Record<string, unknown>;
   const found = new Set<Feature>();
   for (const [feature, names] of Object.entries(PROBES) as [Feature, readonly string[]][]) {
     if (names.some((name) => exported[name] !== undefined)) found.add(feature);

@@ -1,4 +1,5 @@
 import { OutageLog } from '../platform/outage-log';
+import { requireOptionalPeer } from '../platform/optional-peer';
 import type { Job, JobType, Queue, Worker } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import { JobInterruptedError } from './job-errors';
@@ -62,8 +63,7 @@ export class BullJobEngine implements JobEngine {
       payload: JobPayload,
     ) => Record<string, unknown>,
   ) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    this.bull = require('bullmq') as typeof import('bullmq');
+    this.bull = requireOptionalPeer<typeof import('bullmq')>('bullmq', 'jobs.redis');
     this.connection = redisOptions(options.redis!);
     const { host = '127.0.0.1', port = 6379, path } = this.connection;
     // Never the URL: it may hold a password.

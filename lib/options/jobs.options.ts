@@ -1,7 +1,23 @@
-import type { RedisOptions } from 'ioredis';
+/**
+ * ioredis options (`RedisOptions`), typed here by the few members most apps set: ioredis is an
+ * optional peer, and an app that does not use it must compile without it. Any other ioredis
+ * option is accepted as it is.
+ */
+export interface RedisConnectionOptions {
+  host?: string;
+  port?: number;
+  /** A Unix socket instead of `host` and `port`. */
+  path?: string;
+  username?: string;
+  password?: string;
+  db?: number;
+  /** `{}` or Node's TLS options: connect with TLS (a `rediss://` URL does the same). */
+  tls?: object;
+  [option: string]: any;
+}
 
 /** How to reach Redis: a `redis://` URL or ioredis options (the engine makes its own connections). */
-export type RedisConnection = string | RedisOptions;
+export type RedisConnection = string | RedisConnectionOptions;
 
 /**
  * `StatusModule.forRoot({ jobs: { ... } })`: which engine runs accepted work and its bounds.

@@ -1,5 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { OutageLog } from './outage-log';
+import { requireOptionalPeer } from './optional-peer';
 
 /**
  * How to reach Redis: a `redis://` URL, ioredis options (yours win over the bounded defaults), or
@@ -11,6 +12,8 @@ export type RedisSource = string | RedisOptions | Redis;
 export interface ResilientRedisOptions {
   /** Who uses the connection, for the log lines: `rate limit`, `jobs`. */
   name: string;
+  /** What needs ioredis, for the one line when it is not installed. Default: `name`. */
+  feature?: string;
   /**
    * Milliseconds a command may take before it fails (ioredis `commandTimeout`) on a client made
    * here. Default 500. A client you pass keeps its own settings.
@@ -68,8 +71,10 @@ export function resilientRedis(
     if (known) return known;
     return watch(source, options.name, false);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const { Redis: RedisClient } = requireOptionalPeer<typeof import('ioredis')>(
+    'ioredis',
+    options.feature ?? options.name,
+  );
   const bounded: RedisOptions = {
     commandTimeout: options.commandTimeout ?? DEFAULT_REDIS_COMMAND_TIMEOUT,
     enableOfflineQueue: false,

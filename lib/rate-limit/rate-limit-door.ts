@@ -5,15 +5,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { addRequestHook, type RequestHookDone } from '../platform/request-hooks';
 import type { RouteTargets } from '../platform/route-targets';
 import type { StatusThrottlerGuard } from './status-throttler.guard';
-
-/**
- * Stands for every request no route matches (unknown paths, wrong methods): they are counted
- * with the throttlers' own limits, under one key per client, as if they were one route.
- */
-export class UnmatchedRequests {
-  /** Never called: its class and name are what the throttler's keys and `skipIf` see. */
-  unmatched(): void {}
-}
+import { UnmatchedRequests } from './unmatched-requests';
 
 const UNMATCHED = { classRef: UnmatchedRequests, handler: UnmatchedRequests.prototype.unmatched };
 

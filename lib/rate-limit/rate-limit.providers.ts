@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { APP_GUARD, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
 import type { ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
+import { requireOptionalPeer } from '../platform/optional-peer';
 import { STATUS_OPTIONS } from '../options/options.token';
 import type { ResolvedStatusOptions } from '../options/status-options';
 import type { StatusThrottlerGuard } from './status-throttler.guard';
@@ -20,8 +21,8 @@ const RATE_LIMIT_GUARD = Symbol('nestjs-status.rateLimitGuard');
 export const RATE_LIMIT_DOOR = Symbol('nestjs-status.rateLimitDoor');
 
 /** `@nestjs/throttler` is an optional peer: it is loaded only when `rateLimit` is on. */
-function loadThrottler() {
-  return import('@nestjs/throttler');
+async function loadThrottler() {
+  return requireOptionalPeer<typeof import('@nestjs/throttler')>('@nestjs/throttler', 'rateLimit');
 }
 
 /**
@@ -35,7 +36,8 @@ const storageProvider: Provider = {
     const { rateLimit } = options;
     if (!rateLimit) return null;
     const throttler = await loadThrottler();
-    const own = rateLimit.throttler;
+    // The options' own type is structural (the root's types never name the peer); it is this.
+    const own = rateLimit.throttler as ThrottlerModuleOptions | undefined;
     const storage = own
       ? (!Array.isArray(own) && own.storage) || new throttler.ThrottlerStorageService()
       : fromAppModule<ThrottlerStorage>(moduleRef, throttler.getStorageToken());
@@ -68,7 +70,7 @@ const guardProvider: Provider = {
     if (!rateLimit) return null;
     const throttler = await loadThrottler();
     const throttlerOptions =
-      rateLimit.throttler ??
+      (rateLimit.throttler as ThrottlerModuleOptions | undefined) ??
       fromAppModule<ThrottlerModuleOptions>(moduleRef, throttler.getOptionsToken());
     const guard = new (await import('./status-throttler.guard')).StatusThrottlerGuard(
       throttlerOptions,

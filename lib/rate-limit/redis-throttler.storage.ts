@@ -97,6 +97,7 @@ export class RedisThrottlerStorage
     this.prefix = options.prefix ?? 'throttler:';
     this.connection = resilientRedis(source, {
       name: 'rate limit',
+      feature: 'RedisThrottlerStorage',
       commandTimeout: options.commandTimeout,
     });
     const redis = this.connection.client;

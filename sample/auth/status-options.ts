@@ -1,4 +1,6 @@
-import { AuthOptions, RateLimitOptions, RedisThrottlerStorage } from '../../lib';
+import { AuthOptions } from '../../lib';
+import { RateLimitOptions } from '../../lib/rate-limit';
+import { RedisThrottlerStorage } from '../../lib/redis';
 import type { SampleConfig } from '../config/sample-config';
 import { JwtAuthenticator } from './jwt.authenticator';
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { Async, JobRunner, JobStatus } from '../../lib';
+import { Async } from '../../lib';
+import { JobRunner, JobStatus } from '../../lib/jobs';
 import { CreateReportDto } from './report.dto';
 import { ReportsService } from './reports.service';
 

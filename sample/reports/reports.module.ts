@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import type { JobsOptions } from '../../lib';
+import type { JobsOptions } from '../../lib/jobs';
 import type { SampleConfig } from '../config/sample-config';
 import { ReportsController } from './reports.controller';
 import { ReportsProcessor } from './reports.processor';

@@ -1,4 +1,4 @@
-import { JobContext, JobProcessor, Processor } from '../../lib';
+import { JobContext, JobProcessor, Processor } from '../../lib/jobs';
 import type { CreateReportDto, Report } from './report.dto';
 import { ReportsService } from './reports.service';
 

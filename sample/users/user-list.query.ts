@@ -1,5 +1,5 @@
 import { IsOptional, Matches } from 'class-validator';
-import { PageQuery } from '../../lib';
+import { PageQuery } from '../../lib/pagination';
 
 /**
  * Query of `GET /api/users`: `page` and `limit` (1..100) from `PageQuery`, and the guide's

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
-import { Created, CurrentVersion, ETag, Page, paginate, Paginated } from '../../lib';
+import { Created, CurrentVersion, ETag } from '../../lib';
+import { Page, paginate, Paginated } from '../../lib/pagination';
 import { Checked, CheckedVersion } from '../locking/checked-version';
 import { UserDto, UserView } from './user.dto';
 import { UserListQuery } from './user-list.query';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { pageOffset } from '../../lib';
+import { pageOffset } from '../../lib/pagination';
 import type { Database as Db } from 'better-sqlite3';
 import { SampleDatabase, timestamp } from '../database/sample-database';
 import { parseId } from '../ids/numeric-id';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { JobRunner, JobsOptions, StatusModule } from '../../lib';
+import { StatusModule } from '../../lib';
+import { JobRunner, JobsOptions } from '../../lib/jobs';
 import { ADAPTERS, RunningApp, startApp } from '../support/http-app';
 import {
   ControlledRedis,

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { encodeCursor, StatusModule, StatusModuleOptions } from '../../lib';
+import { StatusModule, StatusModuleOptions } from '../../lib';
+import { encodeCursor } from '../../lib/pagination/cursor-codec';
 import { ADAPTERS, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
 import { parseLinks } from './fixtures/pagination-links';
 import { Item, ItemsController, ItemsStore } from './fixtures/pagination.fixture';

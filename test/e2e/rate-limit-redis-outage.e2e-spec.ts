@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { RedisThrottlerStorage, StatusModule } from '../../lib';
+import { StatusModule } from '../../lib';
+import { RedisThrottlerStorage } from '../../lib/redis';
 import { captureLogs, CapturedLogs } from '../support/captured-logs';
 import { ADAPTERS, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
 import {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import request from 'supertest';
-import { RedisThrottlerStorage, StatusModule } from '../../lib';
+import { StatusModule } from '../../lib';
+import { RedisThrottlerStorage } from '../../lib/redis';
 import { ADAPTERS, RunningApp, startApp } from '../support/http-app';
 import { redisOrSkip, RunningRedis, startRedis } from '../support/redis-server';
 import { LimitedController } from './fixtures/rate-limit.fixture';

@@ -1,4 +1,4 @@
-import { reasonPhrase } from '../../lib';
+import { reasonPhrase } from '../../lib/errors/reason-phrases';
 import { REQUEST_ID } from '../support/http-app';
 import type { RawRequest, RawResponse } from './raw-http';
 

@@ -11,6 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
  *   errors/    → platform, options
  *   features   → errors, platform, options (never another feature)
  *   lib/*.ts   → anything; imported by nothing in a folder
+ *   <folder>/index.ts  a package entry point (`nestjs-status/jobs`...): like lib/*.ts
  */
 const LIB = resolve(__dirname, '../../lib');
 const FOUNDATION = new Set(['platform', 'options']);
@@ -54,10 +55,11 @@ function importsOf(file: string): string[] {
   });
 }
 
-/** `auth` for lib/auth/x.ts, `.` for lib/x.ts. */
+/** `auth` for lib/auth/x.ts, `.` for lib/x.ts and for an entry point (lib/jobs/index.ts). */
 function folderOf(file: string): string {
   const path = relative(LIB, file);
-  return path.includes('/') ? path.split('/')[0] : '.';
+  if (!path.includes('/') || path.endsWith('/index.ts')) return '.';
+  return path.split('/')[0];
 }
 
 const files = sourceFiles(LIB);

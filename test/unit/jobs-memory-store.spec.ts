@@ -1,4 +1,4 @@
-import type { JobRecord } from '../../lib';
+import type { JobRecord } from '../../lib/jobs';
 import { MemoryJobStore } from '../../lib/jobs/memory-job-store';
 
 function record(jobId: string, status: JobRecord['status'] = 'succeeded'): JobRecord {

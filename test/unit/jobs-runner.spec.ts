@@ -1,13 +1,7 @@
 import { createServer } from 'node:net';
 import { Logger } from '@nestjs/common';
-import {
-  ConflictError,
-  JobContext,
-  JobRecord,
-  JobRunner,
-  JobsOptions,
-  StatusModuleOptions,
-} from '../../lib';
+import { ConflictError, StatusModuleOptions } from '../../lib';
+import { JobContext, JobRecord, JobRunner, JobsOptions } from '../../lib/jobs';
 import { resolveOptions } from '../../lib/options/status-options';
 
 // The runner logs failed jobs (as the filter logs 5xx); here they are expected.

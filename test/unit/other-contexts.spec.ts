@@ -1,7 +1,8 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { lastValueFrom, of } from 'rxjs';
-import { StatusAuthGuard, StatusInterceptor } from '../../lib';
+import { StatusAuthGuard } from '../../lib/auth/status-auth.guard';
+import { StatusInterceptor } from '../../lib/responses/status.interceptor';
 import { ConditionalEngine } from '../../lib/conditional/conditional-engine';
 import { ETagInterceptor } from '../../lib/conditional/etag.interceptor';
 import { resolveOptions } from '../../lib/options/status-options';

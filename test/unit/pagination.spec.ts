@@ -1,17 +1,16 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import fc from 'fast-check';
+import { ValidationFailedError } from '../../lib';
 import {
   CursorQuery,
-  decodeCursor,
-  encodeCursor,
   pageOffset,
   PageQuery,
   paginate,
   paginateByCursor,
   Paginated,
-  ValidationFailedError,
-} from '../../lib';
+} from '../../lib/pagination';
+import { decodeCursor, encodeCursor } from '../../lib/pagination/cursor-codec';
 import { readCursor } from '../../lib/pagination/cursor-codec';
 import { linkHeader, withQueryParams } from '../../lib/pagination/page-links';
 import { mergePageLimits, withPageLimits } from '../../lib/pagination/page-limits';
