@@ -81,6 +81,25 @@ describe.each(ADAPTERS)("a user's app-wide logging interceptor on %s", (_name, m
     ]);
   });
 
+  it('204 for an undefined result: sees `undefined` and the route status 200, the client gets 204', async () => {
+    const res = await http.put('/items/1/touch');
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    expect(res.headers['content-type']).toBeUndefined();
+    expect(seen()).toEqual([
+      { request: 'PUT /items/1/touch', values: [undefined], completed: true, statusCode: 200 },
+    ]);
+  });
+
+  it('the request id: not assigned yet when the outcome reaches it, even when the client sent one', async () => {
+    const ok = await http.get('/items/1').set('X-Request-Id', 'client-id-1');
+    expect(ok.headers['x-request-id']).toBe('client-id-1');
+    const failed = await http.get('/items/1/locked').set('X-Request-Id', 'client-id-2');
+    expect(failed.body.requestId).toBe('client-id-2');
+    expect(seen().map((entry) => entry.requestId)).toEqual([undefined, undefined]);
+    expect(seen().map((entry) => Object.hasOwn(entry, 'requestId'))).toEqual([true, true]);
+  });
+
   it('a domain error thrown by the handler: sees that error, the client gets it in our envelope', async () => {
     const res = await http.get('/items/1/locked');
     expectEnvelope(res, 409, { error: 'Conflict', code: 'ITEM_LOCKED' });
