@@ -58,6 +58,8 @@ describe.each([
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
     expect(again.headers.etag).toBe(res.headers.etag);
+    // The tagged JSON was serialized once, to be hashed: the override is handed that text.
+    expect(adapter.bodies.slice(-2)).toEqual([JSON.stringify(ITEM), undefined]);
   });
 
   it('201 with its Location', async () => {
@@ -65,6 +67,8 @@ describe.each([
     expect(res.status).toBe(201);
     expect(res.headers.location).toBe(`/items/${res.body.id}`);
     expect(res.body).toEqual({ id: expect.any(String), name: 'new', version: 1 });
+    // Not a tagged GET: handed the handler's object as it is.
+    expect(adapter.bodies.at(-1)).toEqual(res.body);
   });
 
   it.each([
@@ -109,6 +113,8 @@ describe.each([
   ] as const)('%s in our envelope', async (_what, send, status, error, code) => {
     const res = await viaOverride(() => send(http));
     expectEnvelope(res, status, error, code);
+    // Errors are handed over as our envelope, already serialized.
+    expect(adapter.bodies.at(-1)).toBe(res.text);
   });
 
   it('OPTIONS with its Allow', async () => {
