@@ -117,6 +117,13 @@ describe.each([
     expect(adapter.bodies.at(-1)).toBe(res.text);
   });
 
+  it('204 for an undefined result, handed no body', async () => {
+    const res = await viaOverride(() => http.put('/items/1/touch'));
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    expect(adapter.bodies.at(-1)).toBeUndefined();
+  });
+
   it('OPTIONS with its Allow', async () => {
     const res = await viaOverride(() => http.options('/items/1'));
     expect(res.status).toBe(204);

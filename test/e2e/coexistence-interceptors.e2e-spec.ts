@@ -190,12 +190,19 @@ describe.each(ADAPTERS)("a user's app-wide logging interceptor on %s", (_name, m
     });
   });
 
-  it('requests no route matches (404, 405) never reach it', async () => {
+  it('requests answered before any route (404, 405, malformed JSON, 415) never reach it', async () => {
     const missing = await http.get('/nope');
     expectEnvelope(missing, 404, { error: 'Not Found', code: 'ROUTE_NOT_FOUND' });
     const wrongMethod = await http.delete('/items/1');
     expectEnvelope(wrongMethod, 405, { error: 'Method Not Allowed', code: 'METHOD_NOT_ALLOWED' });
     expect(wrongMethod.headers.allow).toBe('GET, HEAD, OPTIONS');
+    const malformed = await http
+      .post('/items')
+      .set('Content-Type', 'application/json')
+      .send('{"name":');
+    expectEnvelope(malformed, 400, { error: 'Bad Request', code: 'MALFORMED_JSON' });
+    const media = await http.post('/items').set('Content-Type', 'text/plain').send('name');
+    expectEnvelope(media, 415, { error: 'Unsupported Media Type', code: 'UNSUPPORTED_MEDIA_TYPE' });
     expect(seen()).toEqual([]);
   });
 });
