@@ -53,6 +53,17 @@ describe.each(ADAPTERS)(
       expect(res.headers.etag).toBe(first.headers.etag);
     });
 
+    // BUG (marked failing): a route-scoped conditional interceptor (`@LastModified`, `@ETag()`
+    // without a version) runs inside the app-wide serializer, so it hashes the entity before
+    // `@Exclude()` applies: the tag is of a body with the password, not of the body sent.
+    it.failing('tags exactly the bytes it sent on a @LastModified route too', async () => {
+      const res = await http.get('/accounts/1/dated');
+      expect(res.status).toBe(200);
+      expect(res.text).toBe('{"id":"1","name":"ann"}');
+      expect(res.headers['last-modified']).toBe('Thu, 01 Jan 2026 00:00:00 GMT');
+      expect(res.headers.etag).toBe(tagOf(res.text));
+    });
+
     it('does the same for a list of entities', async () => {
       const res = await http.get('/accounts');
       expect(res.status).toBe(200);
