@@ -303,7 +303,7 @@ describe.each(ADAPTERS)(
       expect(reportedBySubclass).toEqual([]);
     });
 
-    it('a subclass of ours with filter: false logs, then answers as Nest would (the option wins)', async () => {
+    it('a subclass of ours with filter: false logs, then answers as Nest would (the option wins; our errors are HttpExceptions, so Nest keeps their status)', async () => {
       reportedBySubclass.length = 0;
       running = await startApp(
         {
@@ -317,8 +317,9 @@ describe.each(ADAPTERS)(
         },
       );
       const res = await request(running.url).get('/items/1/locked');
-      expect(res.status).toBe(500);
-      expect(res.body).toEqual({ statusCode: 500, message: 'Internal server error' });
+      expect(res.status).toBe(409);
+      expect(res.body).toEqual(expect.objectContaining({ statusCode: 409, error: 'Conflict' }));
+      expect(res.body.requestId).toBeUndefined();
       expect(reportedBySubclass).toEqual([expect.any(ItemLockedError)]);
     });
   },
