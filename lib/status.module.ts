@@ -21,7 +21,7 @@ import { AuthForbiddenPolicy } from './auth/forbidden-answer';
 import { ConditionalEngine } from './conditional/conditional-engine';
 import { ETagInterceptor } from './conditional/etag.interceptor';
 import { checkEtagHash } from './conditional/body-hash';
-import { answerClientErrors } from './errors/client-error';
+import { clientErrorAnswers } from './errors/client-error';
 import { FORBIDDEN_POLICY } from './errors/forbidden-policy';
 import { UriTooLongError } from './errors/request-errors';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
@@ -162,7 +162,7 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
           });
         },
       },
-      serverErrors: { install: (adapter) => answerClientErrors(adapter.getHttpServer(), options) },
+      serverErrors: clientErrorAnswers(options),
       expressRouting: {
         maxParamLength: options.maxParamLength,
         uriTooLong: () => new UriTooLongError(),

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
-import { GUARDS_METADATA } from '@nestjs/common/constants';
 import { ModuleRef, Reflector } from '@nestjs/core';
+import { guardsOf } from '../platform/framework-internals';
 import { ForbiddenError, UnauthenticatedError } from '../errors/domain-errors';
 import { STATUS_OPTIONS } from '../options/options.token';
 import type { ResolvedStatusOptions } from '../options/status-options';
@@ -150,11 +150,10 @@ export class StatusAuthGuard implements CanActivate {
     if (this.auth && this.auth.publicIdentity === 'always') return true;
     const handler = context.getHandler();
     if (plan.hide || this.reflector.get(ReadsIdentity, handler) !== undefined) return true;
-    return [handler, context.getClass()].some((target) => {
-      const guards: unknown = this.reflector.get(GUARDS_METADATA, target);
-      // Guards of the route's own, not this one (which the auth decorators add).
-      return Array.isArray(guards) && guards.some((guard) => guard !== StatusAuthGuard);
-    });
+    // Guards of the route's own, not this one (which the auth decorators add).
+    return [handler, context.getClass()].some((target) =>
+      guardsOf(target).some((guard) => guard !== StatusAuthGuard),
+    );
   }
 
   private accessDeclaredOn(target: object): RoutePlan['access'] | undefined {

@@ -1,4 +1,4 @@
-import { maxHeaderSize, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { DomainError } from './domain-errors';
 import type { ErrorDescriptor } from './error-descriptor';
@@ -13,15 +13,7 @@ import {
   UnframedBodyError,
 } from './request-errors';
 import type { ResolvedStatusOptions } from '../options/status-options';
-
-const INSTALLED = Symbol('nestjs-status.clientError');
-
-/** Settings Node's `Server` has (Node 18.3 / 20) that its type declarations leave out. */
-type ServerSettings = Server & {
-  requireHostHeader?: boolean;
-  connectionsCheckingInterval?: number;
-  maxHeaderSize?: number;
-};
+import type { ServerErrorAnswers } from '../platform/node-server';
 
 /** `GET /x HTTP/1.1`: a request line, whatever its method, as opposed to bytes that are not HTTP. */
 const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/\d\.\d\r?\n/;
@@ -31,23 +23,12 @@ const METHOD_FIRST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ /;
 const HOST_VALUE = /^(?:[A-Za-z0-9\-._~%!$&'()*+,;=]*|\[[0-9A-Fa-f:.vV]+\])(?::\d*)?$/;
 
 /**
- * Answers what Node answers by itself, before any of the app runs, in our error body with a
- * request id, where Node would send a bare status and Fastify its own JSON:
- * - what its parser refuses (`clientError`): a malformed request line or header (400), a head
- *   over the size limit (431; 414 when the request line alone is), a method it does not know
- *   (501), an HTTP version it does not speak (505), a request that took longer than
- *   `requestTimeout` to arrive (408, on both adapters: Fastify turns Node's timeout off);
- * - `CONNECT` (no listener: Node would drop the connection unanswered): 501.
- * Two of Node's own answers are handed to the app instead, so they are counted by the rate limit
- * and answered by `refuseRequestHead` in the envelope: a missing `Host` (Node's
- * `requireHostHeader`) and an `Expect` other than `100-continue` (Node's bare 417).
+ * The answers to what Node's server meets before any request exists (see
+ * `platform/node-server.ts`, which listens): in our error body with a request id, where Node
+ * would send a bare status and Fastify its own JSON. A parser error is described by
+ * `describe`; `CONNECT` (no listener: Node would drop the connection unanswered) is 501.
  */
-export function answerClientErrors(
-  server: Server | undefined,
-  options: ResolvedStatusOptions,
-): void {
-  if (!server || typeof server.on !== 'function' || (server as any)[INSTALLED]) return;
-  (server as any)[INSTALLED] = true;
+export function clientErrorAnswers(options: ResolvedStatusOptions): ServerErrorAnswers {
   const bodies = new ErrorBodyBuilder(options);
   const generate = options.generateRequestId ?? defaultRequestId;
   const answer = (socket: Duplex, descriptor: ErrorDescriptor) => {
@@ -62,53 +43,16 @@ export function answerClientErrors(
         body,
     );
   };
-  server.removeAllListeners('clientError');
-  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
-    // A reset connection, or one whose response has started, can only be closed.
-    if (
-      error.code === 'ECONNRESET' ||
-      !socket.writable ||
-      (socket as any)._httpMessage?.headersSent
-    ) {
-      socket.destroy();
-      return;
-    }
-    answer(socket, describe(error, (server as ServerSettings).maxHeaderSize ?? maxHeaderSize));
-  });
-  // Node checks `Host` and `Expect` itself only when told to; the app's first step does instead.
-  (server as ServerSettings).requireHostHeader = false;
-  if (server.listenerCount('checkExpectation') === 0) {
-    server.on('checkExpectation', (request, response) => server.emit('request', request, response));
-  }
-  if (server.listenerCount('connect') === 0) {
-    server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
-      socket.on('error', () => socket.destroy());
+  return {
+    requestTimeout: options.requestTimeout,
+    parserError: (socket, error, maxHeaderSize) => answer(socket, describe(error, maxHeaderSize)),
+    connect: (socket) =>
       answer(socket, {
         status: 501,
         code: 'METHOD_NOT_IMPLEMENTED',
         message: 'This server does not implement the CONNECT method.',
-      });
-    });
-  }
-  limitRequestTime(server, options.requestTimeout);
-}
-
-/**
- * Bounds the time a request may take to arrive, headers and body (Node's `requestTimeout`): a
- * client that stops half-way gets 408 and its connection closed, on both adapters. Node checks
- * its connections every `connectionsCheckingInterval` (30 s by default, read when the server
- * starts listening), so that is made a tenth of the timeout; and a headers timeout longer than
- * the request timeout would hold a half-sent body until the headers timeout, so it is cut too.
- */
-function limitRequestTime(server: Server, timeout: number): void {
-  if (!(timeout > 0)) return;
-  server.requestTimeout = timeout;
-  if (!(server.headersTimeout > 0) || server.headersTimeout > timeout)
-    server.headersTimeout = timeout;
-  const interval = Math.max(100, Math.ceil(timeout / 10));
-  const settings = server as ServerSettings;
-  const current = settings.connectionsCheckingInterval ?? 0;
-  if (!(current > 0) || current > interval) settings.connectionsCheckingInterval = interval;
+      }),
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { expressRequestPrototype } from './framework-internals';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 
 /**
@@ -10,10 +11,11 @@ import type { AbstractHttpAdapter } from '@nestjs/core';
 export function takeOverExpressConditionals(adapter: AbstractHttpAdapter): void {
   if (adapter.getType() !== 'express') return;
   const app = adapter.getInstance();
-  if (typeof app?.set !== 'function' || typeof app.request !== 'object') return;
+  const requests = expressRequestPrototype(app);
+  if (requests === undefined) return;
   app.set('etag', false);
-  // `app.request` is the prototype of this app's requests: `res.send` reads `req.fresh` there.
-  Object.defineProperty(app.request, 'fresh', {
+  // `res.send` reads `req.fresh` on this app's requests' prototype.
+  Object.defineProperty(requests, 'fresh', {
     configurable: true,
     enumerable: true,
     get: () => false,

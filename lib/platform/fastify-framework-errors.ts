@@ -40,8 +40,8 @@ export function registerFrameworkErrorHandler(
  * const app = await NestFactory.create(AppModule, new FastifyAdapter({ frameworkErrors: statusFrameworkErrors }));
  */
 export function statusFrameworkErrors(error: Error, request: any, reply: any): void {
-  const handler =
-    handlers.get(request?.server) ?? handlers.get(request?.server?.[Symbol.for('fastify.root')]);
+  // `request.server` is the root instance the handler was registered for (pinned in test/pins).
+  const handler = handlers.get(request?.server);
   if (handler) handler(error, request, reply);
   else reply.send(error);
 }

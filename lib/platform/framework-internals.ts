@@ -1,5 +1,11 @@
 import { RequestMethod } from '@nestjs/common';
-import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import {
+  GUARDS_METADATA,
+  HTTP_CODE_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 // By file path, which Nest 11 and 12 both resolve: only to ask whether this Nest sends web Responses.
 import { RouterResponseController } from '@nestjs/core/router/router-response-controller';
@@ -71,4 +77,37 @@ export function bindOnce(
       add(method);
     }
   }
+}
+
+/** The guards `@UseGuards` put on a controller class or a handler. */
+export function guardsOf(target: object): unknown[] {
+  const guards: unknown = Reflect.getMetadata(GUARDS_METADATA, target);
+  return Array.isArray(guards) ? guards : [];
+}
+
+/**
+ * How many arguments Nest passes a handler without us: up to the last parameter a decorator
+ * (`@Body()`, `@Param()`...) declared, from Nest's route-argument metadata; and how many the
+ * method declares (TypeScript's `design:paramtypes`; default and rest ones are not in `length`).
+ */
+export function handlerArity(
+  target: object,
+  key: string | symbol,
+): { passed: number; declared: number } {
+  const params: Record<string, { index: number }> =
+    Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key) ?? {};
+  let passed = 0;
+  for (const param of Object.values(params)) passed = Math.max(passed, param.index + 1);
+  const declared: unknown[] = Reflect.getMetadata('design:paramtypes', target, key) ?? [];
+  return { passed, declared: declared.length };
+}
+
+/**
+ * The prototype Express gives this app's requests (`app.request`), where `res.send` reads
+ * `req.fresh`; `undefined` when the instance is no Express app.
+ */
+export function expressRequestPrototype(app: any): object | undefined {
+  return typeof app?.set === 'function' && typeof app.request === 'object'
+    ? app.request
+    : undefined;
 }

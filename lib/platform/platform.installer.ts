@@ -8,6 +8,7 @@ import { keepJsonBodyOnParseError } from './fastify-json-body';
 import { alignWithNest12 } from './nest11-compat';
 import { installReplyHook, type ReplyStep, type RequestIdSettings } from './reply-hook';
 import { declareFastifyState } from './request-state';
+import { answerServerErrors, type ServerErrorAnswers } from './node-server';
 import { answerUnmatchedRoutes } from './unmatched-routes';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import type { ArgumentsHost } from '@nestjs/common';
@@ -33,7 +34,7 @@ export interface PlatformParts {
   /** Refuses a request by its head before any parser reads the body (media type, encoding). */
   beforeParsing?: AdapterPatch;
   /** Answers errors Node's server meets before any request exists (malformed heads, timeouts). */
-  serverErrors?: AdapterPatch;
+  serverErrors?: ServerErrorAnswers;
   /** Routes Express as Fastify: strict, case-sensitive, long parameters refused with this error. */
   expressRouting: { maxParamLength: number; uriTooLong: () => Error };
   /** The exception filter, when on: unmatched routes, Fastify's framework errors, JSON bodies. */
@@ -58,7 +59,8 @@ export interface PlatformParts {
  *  7. `express-routing.ts`   strict, case-sensitive Express routes and 414 for long parameters
  *                            (Express reads these as each route is added, so before the routes);
  *  8. `fastify-json-body.ts` keep a malformed JSON body's text on Fastify's parse error;
- *  9. server errors          Node's `clientError` and `requestTimeout` answered in our body;
+ *  9. `node-server.ts`       Node's `clientError`, `CONNECT` and `requestTimeout` answered by
+ *                            the app (the errors part writes the body);
  * 10. `unmatched-routes.ts`  404 / 405 / OPTIONS straight from the adapter's not-found handler;
  * 11. `fastify-framework-errors.ts` Fastify's router errors to the same filter;
  * 12. `express-conditionals.ts` Express's weak ETag and `req.fresh` off (ours decide 304).
@@ -91,7 +93,7 @@ export class PlatformInstaller {
     const filter = parts.filter;
     if (filter) {
       keepJsonBodyOnParseError(adapter);
-      parts.serverErrors?.install(adapter);
+      if (parts.serverErrors) answerServerErrors(adapter.getHttpServer(), parts.serverErrors);
       answerUnmatchedRoutes(adapter, this.config, filter);
       if (fastify) registerFrameworkErrorHandler(adapter.getInstance(), filter);
     }

@@ -1,7 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import { Req } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { isObservable, tap } from 'rxjs';
+import { handlerArity } from '../platform/framework-internals';
 import { RequestSlot } from '../platform/request-state';
 import type { SuccessRule } from './success-rules';
 
@@ -30,14 +30,9 @@ export function recordCreation(
   rule: Creation['rule'],
 ): void {
   const original = descriptor.value as (...args: unknown[]) => unknown;
-  const params: Record<string, { index: number }> =
-    Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key) ?? {};
-  // What Nest passes without us: up to the last decorated parameter.
-  let passed = 0;
-  for (const param of Object.values(params)) passed = Math.max(passed, param.index + 1);
-  // Ours goes after every declared parameter (default and rest ones are not in `length`).
-  const declared: unknown[] = Reflect.getMetadata('design:paramtypes', target, key) ?? [];
-  const index = Math.max(passed, original.length, declared.length);
+  // What Nest passes without us, and ours after every declared parameter.
+  const { passed, declared } = handlerArity(target, key);
+  const index = Math.max(passed, original.length, declared);
   Req()(target, key, index);
 
   const wrapper = function (this: unknown, ...args: unknown[]): unknown {
