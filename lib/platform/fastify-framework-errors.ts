@@ -1,4 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
+import { httpHost } from './http-host';
 
 type FrameworkErrorHandler = (error: Error, request: any, reply: any) => void;
 
@@ -10,24 +11,7 @@ export function registerFrameworkErrorHandler(
   instance: object,
   filter: { catch(exception: unknown, host: ArgumentsHost): unknown },
 ): void {
-  handlers.set(instance, (error, request, reply) =>
-    filter.catch(error, {
-      getType: () => 'http',
-      getArgs: () => [request, reply],
-      getArgByIndex: (index: number) => [request, reply][index],
-      switchToHttp: () => ({
-        getRequest: () => request,
-        getResponse: () => reply,
-        getNext: () => undefined,
-      }),
-      switchToRpc: () => {
-        throw new Error('not an RPC context');
-      },
-      switchToWs: () => {
-        throw new Error('not a websocket context');
-      },
-    } as unknown as ArgumentsHost),
-  );
+  handlers.set(instance, (error, request, reply) => filter.catch(error, httpHost(request, reply)));
 }
 
 /**

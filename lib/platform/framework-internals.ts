@@ -111,3 +111,28 @@ export function expressRequestPrototype(app: any): object | undefined {
     ? app.request
     : undefined;
 }
+
+type ExpressFinal = (error?: unknown) => void;
+
+/**
+ * Gives Express's app a last step of ours where it would call `finalhandler` (its HTML 404 and
+ * 500 pages): `app.handle(req, res, callback)` uses `callback` when given one, and Node's server
+ * calls the app without. Reached only by requests no route or middleware ended, outside the
+ * paths Nest's own not-found handler is mounted on (a global prefix).
+ */
+export function setExpressFinalHandler(
+  app: any,
+  final: (request: any, response: any) => ExpressFinal,
+): boolean {
+  if (typeof app?.handle !== 'function') return false;
+  const handle = app.handle;
+  app.handle = function handleWithOurFinal(
+    this: unknown,
+    request: any,
+    response: any,
+    callback?: ExpressFinal,
+  ) {
+    return handle.call(this, request, response, callback ?? final(request, response));
+  };
+  return true;
+}

@@ -9,7 +9,7 @@ import { alignWithNest12 } from './nest11-compat';
 import { installReplyHook, type ReplyStep, type RequestIdSettings } from './reply-hook';
 import { declareFastifyState } from './request-state';
 import { answerServerErrors, type ServerErrorAnswers } from './node-server';
-import { answerUnmatchedRoutes } from './unmatched-routes';
+import { answerExpressLeftovers, answerUnmatchedRoutes } from './unmatched-routes';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import type { ArgumentsHost } from '@nestjs/common';
 
@@ -61,7 +61,8 @@ export interface PlatformParts {
  *  8. `fastify-json-body.ts` keep a malformed JSON body's text on Fastify's parse error;
  *  9. `node-server.ts`       Node's `clientError`, `CONNECT` and `requestTimeout` answered by
  *                            the app (the errors part writes the body);
- * 10. `unmatched-routes.ts`  404 / 405 / OPTIONS straight from the adapter's not-found handler;
+ * 10. `unmatched-routes.ts`  404 / 405 / OPTIONS straight from the adapter's not-found handler,
+ *                            and on Express from its final handler too (outside a global prefix);
  * 11. `fastify-framework-errors.ts` Fastify's router errors to the same filter;
  * 12. `express-conditionals.ts` Express's weak ETag and `req.fresh` off (ours decide 304).
  *
@@ -95,6 +96,7 @@ export class PlatformInstaller {
       keepJsonBodyOnParseError(adapter);
       if (parts.serverErrors) answerServerErrors(adapter.getHttpServer(), parts.serverErrors);
       answerUnmatchedRoutes(adapter, this.config, filter);
+      answerExpressLeftovers(adapter, filter);
       if (fastify) registerFrameworkErrorHandler(adapter.getInstance(), filter);
     }
     if (parts.conditionals) takeOverExpressConditionals(adapter);

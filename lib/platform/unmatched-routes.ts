@@ -1,4 +1,7 @@
+import type { ArgumentsHost } from '@nestjs/common';
 import type { AbstractHttpAdapter, ApplicationConfig } from '@nestjs/core';
+import { setExpressFinalHandler } from './framework-internals';
+import { httpHost } from './http-host';
 
 type NotFoundHandler = (request: any, response: any, next?: (error?: unknown) => void) => unknown;
 
@@ -46,4 +49,32 @@ export function answerUnmatchedRoutes(
       ...rest,
     );
   };
+}
+
+const LEFTOVERS = Symbol('nestjs-status.expressLeftovers');
+
+/**
+ * On Express, answers what no route and no middleware ended, outside the paths Nest mounts its
+ * not-found and error handlers on (it mounts them under the global prefix only): a 404 (or 405)
+ * in our body instead of Express's HTML page, and an error through the same filter, as Fastify
+ * does for every path. Raw routes added later still match first: this runs only when nothing did.
+ */
+export function answerExpressLeftovers(
+  adapter: AbstractHttpAdapter,
+  filter: {
+    answerUnmatched(request: any, response: any): void;
+    catch(exception: unknown, host: ArgumentsHost): unknown;
+  },
+): void {
+  if (adapter.getType() !== 'express') return;
+  const app = adapter.getInstance();
+  if (!app || app[LEFTOVERS]) return;
+  app[LEFTOVERS] = setExpressFinalHandler(app, (request, response) => (error?: unknown) => {
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (error !== undefined) filter.catch(error, httpHost(request, response));
+    else filter.answerUnmatched(request, response);
+  });
 }

@@ -93,6 +93,35 @@ describe('Express router internals (app.router)', () => {
   });
 });
 
+describe('Express final handler (app.handle)', () => {
+  // lib/platform/framework-internals.ts (setExpressFinalHandler), used by unmatched-routes.ts:
+  // outside Nest's global prefix, what no route ended would get Express's HTML 404 instead.
+  it('app.handle(req, res, callback) calls callback, not finalhandler, when nothing matched', async () => {
+    const { app } = appOfAdapter();
+    app.get('/known', (_req: any, res: any) => res.send('ok'));
+    const handle = app.handle;
+    const seen: unknown[] = [];
+    app.handle = function (req: any, res: any, callback?: (error?: unknown) => void) {
+      return handle.call(
+        this,
+        req,
+        res,
+        callback ??
+          ((error?: unknown) => {
+            seen.push(error);
+            res.status(299).end('ours');
+          }),
+      );
+    };
+    const res = await request(app).get('/unknown');
+    expect(res.status).toBe(299);
+    expect(res.text).toBe('ours');
+    expect(seen).toEqual([undefined]);
+    await request(app).get('/known').expect(200, 'ok');
+    expect(seen).toHaveLength(1);
+  });
+});
+
 describe('Express request and response', () => {
   // lib/conditional/express-conditionals.ts: `fresh` is overridden there for this app's requests;
   // lib/request-state.ts keeps Express state in a WeakMap because `req` is an IncomingMessage.
