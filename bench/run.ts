@@ -24,7 +24,8 @@ import { Adapter, Prepared, Scenario, SCENARIOS, Target, Variant } from './scena
  *
  * Options: `--duration S` `--rounds N` `--warmup S` `--connections N`
  * `--adapters express,fastify` `--scenarios get-small,post-422` `--out FILE`; `--quick` is a
- * smoke run (1 round of 1 s, nothing written unless `--out` is given).
+ * smoke run (1 round of 1 s, nothing written unless `--out` is given); `--table-only` skips the
+ * pairs measured beside the table (304 against 200, the floor), for a targeted run.
  */
 interface Config {
   duration: number;
@@ -33,6 +34,7 @@ interface Config {
   connections: number;
   adapters: Adapter[];
   scenarios: Scenario[];
+  tableOnly: boolean;
   out?: string;
 }
 
@@ -46,6 +48,7 @@ function config(): Config {
       connections: { type: 'string', default: '10' },
       adapters: { type: 'string', default: 'express,fastify' },
       scenarios: { type: 'string' },
+      'table-only': { type: 'boolean', default: false },
       out: { type: 'string' },
     },
   });
@@ -59,7 +62,8 @@ function config(): Config {
   if (adapters.some((a) => a !== 'express' && a !== 'fastify')) {
     throw new Error('--adapters takes express and/or fastify');
   }
-  const full = !quick && !ids && adapters.length === 2;
+  const tableOnly = values['table-only'];
+  const full = !quick && !ids && adapters.length === 2 && !tableOnly;
   return {
     duration: Number(values.duration ?? (quick ? 1 : 2)),
     // Five short rounds rather than three long ones: the median of five shrugs off one noisy round.
@@ -68,6 +72,7 @@ function config(): Config {
     connections: Number(values.connections),
     adapters,
     scenarios,
+    tableOnly,
     // Only a full run replaces the published results.
     out: values.out ?? (full ? join(__dirname, '..', '..', 'bench', 'RESULTS.md') : undefined),
   };
@@ -319,7 +324,8 @@ async function main(): Promise<void> {
   // (bare against the floor).
   const floors =
     cfg.adapters.includes('fastify') && cfg.scenarios.some((s) => s.id === 'get-small') ? 1 : 0;
-  const estimate = (cfg.adapters.length * (cfg.scenarios.length + 1) + floors) * perScenario;
+  const pairCount = cfg.tableOnly ? 0 : cfg.adapters.length + floors;
+  const estimate = (cfg.adapters.length * cfg.scenarios.length + pairCount) * perScenario;
   log(
     `bench: ${cfg.scenarios.length} scenarios × ${cfg.adapters.length} adapters × 2 variants, ` +
       `${cfg.rounds} rounds of ${cfg.duration} s: about ${Math.ceil(estimate / 60)} min`,
@@ -336,7 +342,7 @@ async function main(): Promise<void> {
         if (!running.has(profile)) running.set(profile, await startServers(adapter, profile));
         rows.push(await measureScenario(scenario, adapter, running.get(profile)!, cfg));
       }
-      const plain = running.get('plain');
+      const plain = cfg.tableOnly ? undefined : running.get('plain');
       const pair = plain ? await measureNotModified(adapter, plain, cfg) : undefined;
       if (pair) pairs.push(pair);
       // The floor has no budget: a failure of its own is reported, not the end of the run.
