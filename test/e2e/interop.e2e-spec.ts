@@ -1,6 +1,7 @@
 import { HttpAdapterHost } from '@nestjs/core';
 import request from 'supertest';
 import { StatusExceptionFilter, StatusModule, StatusModuleOptions } from '../../lib';
+import { NEST_MAJOR } from '../pins/framework-versions';
 import { ADAPTERS, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
 import {
   LegacyFilter,
@@ -27,6 +28,18 @@ const NEST_CODES = [
   ['no-code', 400, 'Bad Request', 'Password is too weak', 'BAD_REQUEST', {}],
 ] as const;
 
+/**
+ * Nest 11 has no `errorCode` option (CI runs the suite on it too): an option it ignores leaves the
+ * status's own code; an `errorCode` in an object body works on both.
+ */
+const ON_NEST_11: Record<string, string> = {
+  'weak-password': 'BAD_REQUEST',
+  teapot: 'I_M_A_TEAPOT',
+  'not-snake': 'CONFLICT',
+};
+const expectedCode = (path: string, code: string) =>
+  NEST_MAJOR === 11 ? (ON_NEST_11[path] ?? code) : code;
+
 describe.each(ADAPTERS)("Nest's errorCode as our code on %s", (_name, makeAdapter) => {
   describe.each(['envelope', 'problem'] as const)('in the %s format', (format) => {
     let running: RunningApp;
@@ -40,7 +53,8 @@ describe.each(ADAPTERS)("Nest's errorCode as our code on %s", (_name, makeAdapte
 
     it.each(NEST_CODES)(
       'GET /nest-codes/%s',
-      async (path, status, phrase, message, code, extras) => {
+      async (path, status, phrase, message, nestCode, extras) => {
+        const code = expectedCode(path, nestCode);
         const res = await request(running.url).get(`/nest-codes/${path}`);
         expect(res.status).toBe(status);
         const requestId = expect.stringMatching(REQUEST_ID);
