@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { Created, CurrentVersion, ETag, Page, paginate, Paginated } from '../../lib';
+import { Throws } from '../../lib/openapi';
 import { Checked, CheckedVersion } from '../locking/checked-version';
+import { EmailTaken } from './user.errors';
 import { UserDto, UserView } from './user.dto';
 import { UserListQuery } from './user-list.query';
 import { UserVersions } from './user-versions';
@@ -16,6 +18,7 @@ export class UsersController {
   /** 201 + `Location: /api/users/{id}`; 422 per field; 409 when the email is taken. */
   @Post()
   @Created()
+  @Throws(EmailTaken)
   async create(@Body() dto: UserDto) {
     return new UserView(await this.users.create(dto));
   }
@@ -46,6 +49,7 @@ export class UsersController {
   @Put(':id')
   @ETag(userTag)
   @CurrentVersion(UserVersions)
+  @Throws(EmailTaken)
   async replace(@Param('id') id: string, @Body() dto: UserDto, @Checked() checked: CheckedVersion) {
     return new UserView(await this.users.replace(id, dto, checked));
   }

@@ -1,0 +1,208 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import type { OpenAPIObject, SwaggerDocumentOptions } from '@nestjs/swagger';
+import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
+import type { ResolvedStatusOptions } from '../status.options';
+import { errorMediaType, errorSchemaRef, errorSchemas, type SchemaObject } from './error-schemas';
+import { STATUS_HEADERS } from './response-headers';
+import { getMetadataStorage } from 'class-validator';
+import { boundTypes, routeAnswers, type Answer, type BoundType } from './route-answers';
+import { reasonPhrase } from '../errors/reason-phrases';
+
+/** Options of `createStatusDocument()`. */
+export interface StatusDocumentOptions {
+  /** Passed on to `SwaggerModule.createDocument` (its `operationIdFactory` is kept). */
+  swagger?: SwaggerDocumentOptions;
+}
+
+type Swagger = typeof import('@nestjs/swagger');
+
+/** `@nestjs/swagger` is an optional peer: loaded only when a document is asked for. */
+export function loadSwagger(): Swagger {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('@nestjs/swagger') as Swagger;
+  } catch {
+    throw new Error(
+      'nestjs-status/openapi needs @nestjs/swagger: run `npm install @nestjs/swagger`.',
+    );
+  }
+}
+
+/**
+ * `SwaggerModule.createDocument(app, config)`, then every operation completed with what this
+ * library really answers on it: the success status and its headers (201 + `Location`, 202 and
+ * the job body, 204, `ETag` and 304, 303, `Link` / `X-Total-Count`), the errors its decorators,
+ * parameters and the module's options make possible (400/413/415/422, 401 + `WWW-Authenticate`,
+ * 403, 404, 409/412/428, 429 + `Retry-After`, 503, 500) with the error schema of the app's
+ * `format`, the domain errors of `@Throws()`, `X-Request-Id` on every response, and the query
+ * parameters of `PageQuery` / `CursorQuery` DTOs. Call it after `app.init()` or `listen()`-ready
+ * creation (the module's options must be resolvable).
+ *
+ * @example
+ * const document = createStatusDocument(app, new DocumentBuilder().setTitle('API').build());
+ * SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+ */
+export function createStatusDocument(
+  app: INestApplication,
+  config: Omit<OpenAPIObject, 'paths'>,
+  options: StatusDocumentOptions = {},
+): OpenAPIObject {
+  const { SwaggerModule } = loadSwagger();
+  const ids = new Map<string, { controllerKey: string; methodKey: string }>();
+  const ownFactory =
+    options.swagger?.operationIdFactory ??
+    ((controllerKey: string, methodKey: string, version?: string) =>
+      version ? `${controllerKey}_${methodKey}_${version}` : `${controllerKey}_${methodKey}`);
+  const document = SwaggerModule.createDocument(app, config, {
+    ...options.swagger,
+    operationIdFactory: (controllerKey, methodKey, version) => {
+      const id = ownFactory(controllerKey, methodKey, version);
+      ids.set(id, { controllerKey, methodKey });
+      return id;
+    },
+  });
+  const resolved = app.get<ResolvedStatusOptions>(RESOLVED_STATUS_OPTIONS, { strict: false });
+  const controllers = controllersByName(app);
+
+  document.components ??= {};
+  document.components.schemas = { ...document.components.schemas, ...errorSchemas() };
+  document.components.headers = { ...document.components.headers, ...(STATUS_HEADERS as object) };
+
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item) as [string, any][]) {
+      const found = operation?.operationId ? ids.get(operation.operationId) : undefined;
+      const controller = found && controllers.get(found.controllerKey);
+      const handler = controller?.prototype[found!.methodKey];
+      if (!controller || typeof handler !== 'function') continue;
+      const facts = {
+        controller,
+        handler,
+        methodKey: found!.methodKey,
+        method,
+        pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]),
+      };
+      const answers = routeAnswers(facts, resolved);
+      operation.responses = responsesOf(answers, operation.responses ?? {}, resolved.format);
+      addQueryParameters(operation, boundTypes(facts).query);
+      addConditionalHeaders(operation, method, answers);
+    }
+  }
+  return document;
+}
+
+/** Controller classes of the app by class name (swagger's operation ids name them so). */
+function controllersByName(app: INestApplication): Map<string, Type<unknown>> {
+  const byName = new Map<string, Type<unknown>>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      if (wrapper.metatype) byName.set(wrapper.metatype.name, wrapper.metatype as Type<unknown>);
+    }
+  }
+  return byName;
+}
+
+function responsesOf(
+  answers: Answer[],
+  documented: Record<string, any>,
+  format: ResolvedStatusOptions['format'],
+): Record<string, unknown> {
+  const responses: Record<string, unknown> = {};
+  // Statuses swagger listed that the app cannot give (the default 200 of a DELETE) go.
+  for (const answer of answers) {
+    const own = documented[String(answer.status)] ?? {};
+    const headers: Record<string, unknown> = {};
+    for (const name of answer.headers) {
+      headers[name] = answer.required.has(name)
+        ? { ...(STATUS_HEADERS as any)[name], required: true }
+        : { $ref: `#/components/headers/${name}` };
+    }
+    const response: Record<string, unknown> = {
+      description: own.description || describe(answer),
+      headers,
+    };
+    if (answer.body === 'error') {
+      response.content = { [errorMediaType(format)]: { schema: errorSchema(answer, format) } };
+    } else if (answer.body === 'keep') {
+      if (own.content) response.content = own.content;
+    } else if (answer.body !== 'none') {
+      response.content = { 'application/json': { schema: answer.body } };
+    }
+    responses[String(answer.status)] = response;
+  }
+  return responses;
+}
+
+function describe(answer: Answer): string {
+  const codes = answer.codes.size > 0 ? ` Codes: ${[...answer.codes].join(', ')}.` : '';
+  return `${reasonPhrase(answer.status)}: ${answer.reasons.join('; ')}.${codes}`;
+}
+
+function errorSchema(answer: Answer, format: ResolvedStatusOptions['format']): SchemaObject {
+  const own: SchemaObject = {
+    type: 'object',
+    properties: {
+      ...(format === 'problem'
+        ? { status: { type: 'integer', enum: [answer.status] } }
+        : { error: { type: 'string', enum: [reasonPhrase(answer.status)] } }),
+      ...answer.extras,
+    },
+  };
+  if (answer.codes.size > 0) own.example = exampleCode(answer);
+  return { allOf: [errorSchemaRef(format), own] };
+}
+
+function exampleCode(answer: Answer): Record<string, unknown> {
+  return { code: [...answer.codes][0] };
+}
+
+/** `page`, `limit`, `cursor`, `filter`: the members of the route's query DTO, typed from its rules. */
+function addQueryParameters(operation: any, query: BoundType | undefined): void {
+  if (typeof query !== 'function' || (query as unknown) === Object) return;
+  const meta = getMetadataStorage().getTargetValidationMetadatas(
+    query as never,
+    '',
+    true,
+    false,
+  ) as { propertyName: string; name?: string; constraints?: unknown[] }[];
+  const names = [...new Set(meta.map((m) => m.propertyName))];
+  operation.parameters ??= [];
+  for (const name of names) {
+    if (operation.parameters.some((p: any) => p.in === 'query' && p.name === name)) continue;
+    const rules = meta.filter((m) => m.propertyName === name);
+    const integer = rules.some((m) => m.name === 'isInt');
+    const min = rules.find((m) => m.name === 'min')?.constraints?.[0];
+    const schema: SchemaObject = integer
+      ? {
+          type: 'integer',
+          format: 'int32',
+          minimum: typeof min === 'number' ? min : 0,
+          maximum: 2147483647,
+        }
+      : { type: 'string', maxLength: 2048 };
+    operation.parameters.push({ name, in: 'query', required: false, schema });
+  }
+}
+
+/** `If-None-Match` / `If-Modified-Since` on tagged reads, `If-Match` on guarded writes. */
+function addConditionalHeaders(operation: any, method: string, answers: Answer[]): void {
+  const statuses = new Set(answers.map((a) => a.status));
+  const headers: string[] = [];
+  if (statuses.has(304)) headers.push('If-None-Match', 'If-Modified-Since');
+  if (method !== 'get' && (statuses.has(412) || statuses.has(409) || statuses.has(428))) {
+    if (answers.some((a) => a.reasons.some((r) => r.includes('@CurrentVersion')))) {
+      headers.push('If-Match', 'If-Unmodified-Since', 'If-None-Match');
+    }
+  }
+  if (headers.length === 0) return;
+  operation.parameters ??= [];
+  for (const name of headers) {
+    if (operation.parameters.some((p: any) => p.in === 'header' && p.name === name)) continue;
+    operation.parameters.push({
+      name,
+      in: 'header',
+      required: false,
+      schema: { type: 'string', maxLength: 500 },
+    });
+  }
+}
