@@ -76,6 +76,9 @@ function isDto(type: BoundType | undefined): type is BoundType {
   );
 }
 
+/** `retryAfter` in an error body: the seconds of `Retry-After`. */
+const RETRY_AFTER: SchemaObject = { type: 'integer', format: 'int32', minimum: 0, maximum: 86400 };
+
 const JOB_BODY: SchemaObject = {
   type: 'object',
   required: ['jobId', 'status', 'statusUrl'],
@@ -208,7 +211,7 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(503, 'the job cannot start before its deadline, or the job store does not answer', {
       required: ['Retry-After'],
       codes: ['JOBS_BUSY', 'JOBS_UNAVAILABLE'],
-      extras: { retryAfter: { type: 'integer', minimum: 1 } },
+      extras: { retryAfter: RETRY_AFTER },
     });
   } else if (jobStatus) {
     answers.add(200, 'the job is pending (with Retry-After), succeeded or failed', {
@@ -349,14 +352,14 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(429, 'over the rate limit', {
       required: ['Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
       codes: ['RATE_LIMIT_EXCEEDED'],
-      extras: { retryAfter: { type: 'integer', minimum: 0 } },
+      extras: { retryAfter: RETRY_AFTER },
     });
   }
   if (options.shutdown !== false) {
     answers.add(503, 'the server is shutting down', {
       required: ['Retry-After'],
       codes: ['SHUTTING_DOWN'],
-      extras: { retryAfter: { type: 'integer', minimum: 1 } },
+      extras: { retryAfter: RETRY_AFTER },
     });
   }
   answers.add(500, 'an unexpected error (no detail is sent)', { codes: ['INTERNAL_ERROR'] });
@@ -433,7 +436,7 @@ export function describeError(
 }
 
 function schemaOfValue(value: unknown): SchemaObject {
-  if (typeof value === 'number') return { type: 'number' };
+  if (typeof value === 'number') return { type: 'number', minimum: -1e15, maximum: 1e15 };
   if (typeof value === 'boolean') return { type: 'boolean' };
   if (typeof value === 'string') return { type: 'string', maxLength: 2048 };
   if (Array.isArray(value)) return { type: 'array', maxItems: 100, items: {} };

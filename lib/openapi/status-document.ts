@@ -3,7 +3,13 @@ import { ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject, SwaggerDocumentOptions } from '@nestjs/swagger';
 import { RESOLVED_STATUS_OPTIONS } from '../status.constants';
 import type { ResolvedStatusOptions } from '../status.options';
-import { errorMediaType, errorSchemaRef, errorSchemas, type SchemaObject } from './error-schemas';
+import {
+  ERROR_SCHEMA,
+  errorMediaType,
+  errorSchemaRef,
+  errorSchemas,
+  type SchemaObject,
+} from './error-schemas';
 import { STATUS_HEADERS } from './response-headers';
 import { getMetadataStorage } from 'class-validator';
 import { boundTypes, routeAnswers, type Answer, type BoundType } from './route-answers';
@@ -66,8 +72,10 @@ export function createStatusDocument(
   const controllers = controllersByName(app);
 
   document.components ??= {};
-  document.components.schemas = { ...document.components.schemas, ...errorSchemas() };
-  document.components.headers = { ...document.components.headers, ...(STATUS_HEADERS as object) };
+  const schemas = errorSchemas();
+  const used = resolved.format === 'problem' ? ERROR_SCHEMA.problem : ERROR_SCHEMA.envelope;
+  document.components.schemas = { ...document.components.schemas, [used]: schemas[used] };
+  const headers: Record<string, unknown> = {};
 
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(item) as [string, any][]) {
@@ -83,12 +91,45 @@ export function createStatusDocument(
         pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]),
       };
       const answers = routeAnswers(facts, resolved);
-      operation.responses = responsesOf(answers, operation.responses ?? {}, resolved.format);
+      operation.responses = responsesOf(
+        answers,
+        operation.responses ?? {},
+        resolved.format,
+        headers,
+      );
+      operation.description ??= `Answers ${answers.map((a) => a.status).join(', ')}.`;
+      operation.summary ??= `${operation.tags?.[0] ?? controller.name}: ${words(found!.methodKey)}`;
       addQueryParameters(operation, boundTypes(facts).query);
+      limitPathParameters(operation, resolved.maxParamLength);
+      if (answers.some((a) => a.headers.has('WWW-Authenticate') && a.status === 401)) {
+        requireCredentials(operation, document);
+      } else {
+        // The auth guard lets anyone call it: say so rather than leave it unsaid.
+        operation.security ??= [];
+      }
       addConditionalHeaders(operation, method, answers);
     }
   }
+  // Only the headers an operation refers to, so that none is declared in vain.
+  if (Object.keys(headers).length > 0) {
+    document.components.headers = { ...document.components.headers, ...headers } as never;
+  }
+  declareTags(document);
   return document;
+}
+
+/** Every tag an operation uses is declared at the top (swagger names them from controllers). */
+function declareTags(document: OpenAPIObject): void {
+  const declared = new Set((document.tags ?? []).map((tag) => tag.name));
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as { tags?: string[] }[]) {
+      for (const name of operation?.tags ?? []) {
+        if (declared.has(name)) continue;
+        declared.add(name);
+        (document.tags ??= []).push({ name, description: `The ${name} routes.` });
+      }
+    }
+  }
 }
 
 /** Controller classes of the app by class name (swagger's operation ids name them so). */
@@ -106,6 +147,7 @@ function responsesOf(
   answers: Answer[],
   documented: Record<string, any>,
   format: ResolvedStatusOptions['format'],
+  components: Record<string, unknown>,
 ): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   // Statuses swagger listed that the app cannot give (the default 200 of a DELETE) go.
@@ -116,13 +158,19 @@ function responsesOf(
       headers[name] = answer.required.has(name)
         ? { ...(STATUS_HEADERS as any)[name], required: true }
         : { $ref: `#/components/headers/${name}` };
+      if (!answer.required.has(name)) components[name] = (STATUS_HEADERS as any)[name];
     }
     const response: Record<string, unknown> = {
       description: own.description || describe(answer),
       headers,
     };
     if (answer.body === 'error') {
-      response.content = { [errorMediaType(format)]: { schema: errorSchema(answer, format) } };
+      response.content = {
+        [errorMediaType(format)]: {
+          schema: errorSchema(answer, format),
+          example: exampleBody(answer, format),
+        },
+      };
     } else if (answer.body === 'keep') {
       if (own.content) response.content = own.content;
     } else if (answer.body !== 'none') {
@@ -143,17 +191,36 @@ function errorSchema(answer: Answer, format: ResolvedStatusOptions['format']): S
     type: 'object',
     properties: {
       ...(format === 'problem'
-        ? { status: { type: 'integer', enum: [answer.status] } }
+        ? {
+            status: {
+              type: 'integer',
+              format: 'int32',
+              minimum: answer.status,
+              maximum: answer.status,
+            },
+          }
         : { error: { type: 'string', enum: [reasonPhrase(answer.status)] } }),
       ...answer.extras,
     },
   };
-  if (answer.codes.size > 0) own.example = exampleCode(answer);
   return { allOf: [errorSchemaRef(format), own] };
 }
 
-function exampleCode(answer: Answer): Record<string, unknown> {
-  return { code: [...answer.codes][0] };
+/** A body as the filter writes it, with the status's first code. */
+function exampleBody(answer: Answer, format: ResolvedStatusOptions['format']): object {
+  const code = [...answer.codes][0] ?? 'ERROR';
+  const message = answer.reasons[0].charAt(0).toUpperCase() + answer.reasons[0].slice(1) + '.';
+  const requestId = 'req_7f9c2ba4e88f827d616045507605853e';
+  return format === 'problem'
+    ? {
+        type: 'about:blank',
+        title: reasonPhrase(answer.status),
+        status: answer.status,
+        detail: message,
+        code,
+        requestId,
+      }
+    : { error: reasonPhrase(answer.status), message, code, requestId };
 }
 
 /** `page`, `limit`, `cursor`, `filter`: the members of the route's query DTO, typed from its rules. */
@@ -182,6 +249,31 @@ function addQueryParameters(operation: any, query: BoundType | undefined): void 
       : { type: 'string', maxLength: 2048 };
     operation.parameters.push({ name, in: 'query', required: false, schema });
   }
+}
+
+/** `findOne` → `find one`. */
+function words(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** A path parameter longer than `maxParamLength` is a 414: the schema says so. */
+function limitPathParameters(operation: any, maxLength: number): void {
+  for (const parameter of operation.parameters ?? []) {
+    if (parameter.in === 'path' && parameter.schema?.type === 'string') {
+      parameter.schema = { ...parameter.schema, maxLength };
+    }
+  }
+}
+
+/**
+ * A route that answers 401 asks for the app's HTTP scheme (the one `authChallenge` names, Bearer
+ * by default), when the document declares one and the operation names none.
+ */
+function requireCredentials(operation: any, document: OpenAPIObject): void {
+  if (operation.security) return;
+  const schemes = Object.entries(document.components?.securitySchemes ?? {});
+  const http = schemes.find(([, scheme]) => (scheme as { type?: string }).type === 'http');
+  if (http) operation.security = [{ [http[0]]: [] }];
 }
 
 /** `If-None-Match` / `If-Modified-Since` on tagged reads, `If-Match` on guarded writes. */

@@ -11,10 +11,18 @@ export function sampleDocument(app: INestApplication): OpenAPIObject {
     .setDescription('Every status, header and error body this API answers, from nestjs-status.')
     .setVersion('1.0.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .addServer('/', 'This server')
-    .addBearerAuth()
+    .addServer('/', 'Local development server (the one serving this document)')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'HS256 access token from POST /api/auth/token, handled per RFC8725.',
+    })
     .build();
-  return createStatusDocument(app, config);
+  const document = createStatusDocument(app, config);
+  // Who the server is for (OWASP API9): this one is public, not internal.
+  for (const server of document.servers ?? []) Object.assign(server, { 'x-internal': false });
+  return document;
 }
 
 /**
