@@ -4,3 +4,5 @@ export { createStatusDocument } from './status-document';
 export type { StatusDocumentOptions } from './status-document';
 export { MayCreate, Throws } from './throws.decorator';
 export type { ThrownError } from './throws.decorator';
+export { ContractRecorder } from './testing';
+export type { Exchange } from './testing';

@@ -172,7 +172,8 @@ function responsesOf(
         },
       };
     } else if (answer.body === 'keep') {
-      if (own.content) response.content = own.content;
+      // What the handler returns, as swagger knows it; without a type, any JSON value.
+      response.content = own.content ?? { 'application/json': { schema: {} } };
     } else if (answer.body !== 'none') {
       response.content = { 'application/json': { schema: answer.body } };
     }
