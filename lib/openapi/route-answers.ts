@@ -222,7 +222,7 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     if (jobStatus.doneStatus !== 200) {
       answers.add(303, 'the job produced a resource: follow Location', {
         required: ['Location', 'Cache-Control'],
-        body: 'none',
+        body: JOB_STATUS_BODY,
       });
     }
     answers.add(404, 'unknown or expired job', { codes: ['JOB_NOT_FOUND'] });
@@ -236,8 +236,9 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(201, '@Created', { required: ['Location'], headers: tagHeaders });
   } else if (paginated) {
     answers.add(200, 'one page of the list', {
-      required: ['Link', 'X-Total-Count'],
-      headers: tagHeaders,
+      required: ['X-Total-Count'],
+      // No `Link` when there is no page to link to.
+      headers: ['Link', ...tagHeaders],
       body: PAGE_BODY,
     });
   } else {
@@ -361,6 +362,17 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
       codes: ['SHUTTING_DOWN'],
       extras: { retryAfter: RETRY_AFTER },
     });
+  }
+  if (options.filter !== false) {
+    // The request head is checked before any route runs (RFC 9112): on every operation alike.
+    answers.add(400, 'a request head the server cannot serve (no Host, unframed body)', {
+      codes: ['INVALID_HOST', 'INVALID_TRANSFER_ENCODING'],
+    });
+    answers.add(417, 'an Expect other than 100-continue', { codes: ['EXPECTATION_FAILED'] });
+    answers.add(501, 'a transfer coding the server does not implement', {
+      codes: ['TRANSFER_CODING_NOT_IMPLEMENTED'],
+    });
+    answers.add(505, 'an HTTP version other than 1.x', { codes: ['HTTP_VERSION_NOT_SUPPORTED'] });
   }
   answers.add(500, 'an unexpected error (no detail is sent)', { codes: ['INTERNAL_ERROR'] });
 

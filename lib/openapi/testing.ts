@@ -2,6 +2,9 @@ import { dirname } from 'node:path';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 
+/** The exchange matches no operation of the document, exactly. */
+const NO_OPERATION = Symbol('no operation');
+
 /** One request and the answer the app gave to it, as recorded by `ContractRecorder`. */
 export interface Exchange {
   method: string;
@@ -110,6 +113,9 @@ export class ContractRecorder {
         return 'the body is not the JSON its Content-Type says';
       }
     }
+    // `/api/users/` is not `/api/users`: only an operation's own path is its answer.
+    const documented = this.documentedResponse(exchange, document);
+    if (documented === NO_OPERATION) return undefined;
     const response = validator.makeResponse({
       status: exchange.status,
       headers: exchange.headers,
@@ -134,7 +140,6 @@ export class ContractRecorder {
       if (error.code === codes.StatusNotFound) return 'status not documented for this operation';
       return `body breaks the documented schema: ${error.message ?? error.code}`;
     }
-    const documented = this.documentedResponse(exchange, document);
     if (!documented) return undefined;
     const mediaTypes = Object.keys(documented.content ?? {});
     if (exchange.text !== '' && mediaTypes.length > 0) {
@@ -163,7 +168,7 @@ export class ContractRecorder {
       if (operation && pattern.test(pathname))
         return operation.responses?.[String(exchange.status)];
     }
-    return undefined;
+    return NO_OPERATION;
   }
 
   private record(request: IncomingMessage, response: ServerResponse): void {
