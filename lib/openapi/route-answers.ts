@@ -10,6 +10,7 @@ import { getMetadataStorage } from 'class-validator';
 import { DomainError } from '../errors/domain-errors';
 import { constraintCode } from '../validation/field-problems';
 import { AsyncMetadata, JobStatusMetadata } from '../jobs/job-rules';
+import { PageQuery } from '../pagination/page-query.dto';
 import { PaginatedRoute } from '../pagination/paginated-route.metadata';
 import { SuccessRuleMetadata } from '../responses/success-rules';
 import type { ResolvedStatusOptions } from '../status.options';
@@ -78,6 +79,14 @@ function isDto(type: BoundType | undefined): type is BoundType {
 
 /** `retryAfter` in an error body: the seconds of `Retry-After`. */
 const RETRY_AFTER: SchemaObject = { type: 'integer', format: 'int32', minimum: 0, maximum: 86400 };
+
+/** `currentVersion`: the resource's version as `@ETag` reads it, a number or a string. */
+const CURRENT_VERSION: SchemaObject = {
+  oneOf: [
+    { type: 'string', maxLength: 200 },
+    { type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  ],
+};
 
 const JOB_BODY: SchemaObject = {
   type: 'object',
@@ -187,6 +196,7 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
   const hasId = facts.pathParams.length > 0;
 
   // Successes.
+  const bound = boundTypes(facts);
   const rule =
     get<{ created?: object; noContent?: true; deleteMissing?: 404 | 204 }>(SuccessRuleMetadata) ??
     {};
@@ -236,9 +246,9 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(201, '@Created', { required: ['Location'], headers: tagHeaders });
   } else if (paginated) {
     answers.add(200, 'one page of the list', {
-      required: ['X-Total-Count'],
-      // No `Link` when there is no page to link to.
-      headers: ['Link', ...tagHeaders],
+      // No `Link` when there is no page to link to; no count on a cursor page that took none.
+      required: countsPages(bound.query) ? ['X-Total-Count'] : [],
+      headers: ['Link', 'X-Total-Count', ...tagHeaders],
       body: PAGE_BODY,
     });
   } else {
@@ -264,7 +274,7 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     const failed = current.preconditionFailedStatus ?? options.preconditionFailedStatus;
     answers.add(failed, 'If-Match / If-Unmodified-Since is stale (@CurrentVersion)', {
       codes: [failed === 409 ? 'VERSION_MISMATCH' : 'PRECONDITION_FAILED'],
-      extras: { currentVersion: { type: 'string', maxLength: 200 } },
+      extras: { currentVersion: CURRENT_VERSION },
     });
     if (current.requirePreconditions ?? options.requirePreconditions) {
       answers.add(428, 'a write without If-Match (@CurrentVersion requires it)', {
@@ -274,7 +284,6 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
   }
 
   // Input.
-  const bound = boundTypes(facts);
   if (bound.body !== undefined || (asyncRule && method !== 'GET')) {
     answers.add(400, 'malformed JSON body', {
       codes: ['MALFORMED_JSON', 'MISSING_BODY', 'BAD_REQUEST'],
@@ -379,7 +388,10 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
   const limited = options.rateLimit !== false && !skipsThrottling(targets);
   for (const answer of answers.byStatus.values()) {
     answer.headers.add('X-Request-Id');
-    answer.required.add('X-Request-Id');
+    // Successes get it from the reply shaper (`interceptor`), errors from the filter.
+    if (answer.status >= 400 ? options.filter !== false : options.interceptor !== false) {
+      answer.required.add('X-Request-Id');
+    }
     // The throttler counts the request before anything else refuses it (success or error).
     if (limited && answer.status !== 429) {
       for (const h of [
@@ -392,6 +404,13 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     }
   }
   return [...answers.byStatus.values()].sort((a, b) => a.status - b.status);
+}
+
+/** An offset page (`PageQuery`) always counts its list; a cursor page only when asked to. */
+function countsPages(query: BoundType | undefined): boolean {
+  return (
+    query === PageQuery || (typeof query === 'function' && query.prototype instanceof PageQuery)
+  );
 }
 
 /** `@SkipThrottle()` on the handler or class (`@nestjs/throttler` writes `THROTTLER:SKIP<name>`). */
