@@ -82,10 +82,7 @@ const RETRY_AFTER: SchemaObject = { type: 'integer', format: 'int32', minimum: 0
 
 /** `currentVersion`: the resource's version as `@ETag` reads it, a number or a string. */
 const CURRENT_VERSION: SchemaObject = {
-  oneOf: [
-    { type: 'string', maxLength: 200 },
-    { type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
-  ],
+  description: 'The version `@ETag` reads from the resource (a number, a string, ...).',
 };
 
 const JOB_BODY: SchemaObject = {
@@ -104,7 +101,7 @@ const JOB_STATUS_BODY: SchemaObject = {
   properties: {
     jobId: { type: 'string', maxLength: 200 },
     status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] },
-    progress: { type: 'number', minimum: 0, maximum: 100 },
+    progress: { description: 'What the job last reported: a number or an object.' },
     createdAt: { type: 'string', format: 'date-time', maxLength: 64 },
     startedAt: { type: 'string', format: 'date-time', maxLength: 64 },
     resultUrl: { type: 'string', maxLength: 2048 },
@@ -263,7 +260,7 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(201, 'created() by an upsert', { required: ['Location'], headers: tagHeaders });
 
   // Conditional requests.
-  if (isRead && tagged && !jobStatus) {
+  if (isRead && tagged) {
     answers.add(304, 'If-None-Match (or If-Modified-Since) matches', {
       headers: tagHeaders,
       body: 'none',
