@@ -16,7 +16,9 @@ module.exports = {
         babelrc: false,
         configFile: false,
         plugins: [
-          'babel-plugin-transform-import-meta',
+          // ES6 imports of `url` rather than a bare require(): @nestjs/swagger declares its own
+          // `const require = createRequire(import.meta.url)`, which a bare require() would hit.
+          ['babel-plugin-transform-import-meta', { module: 'ES6' }],
           '@babel/plugin-transform-dynamic-import',
           '@babel/plugin-transform-modules-commonjs',
         ],

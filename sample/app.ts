@@ -5,6 +5,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { statusFrameworkErrors } from '../lib';
 import { AppModule } from './app.module';
 import type { SampleConfig } from './config/sample-config';
+import { serveDocs } from './openapi/serve-docs';
 
 /**
  * The largest request body, in bytes, on either adapter: 1 MiB, Fastify's default. (Express's
@@ -24,6 +25,7 @@ export async function createSampleApp(
     });
     const app = await NestFactory.create(AppModule.forConfig(config), adapter, { logger });
     app.enableShutdownHooks();
+    serveDocs(app);
     return app;
   }
   const app = await NestFactory.create<NestExpressApplication>(
@@ -36,6 +38,7 @@ export async function createSampleApp(
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: true });
   app.enableShutdownHooks();
+  serveDocs(app);
   return app;
 }
 

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { Public } from '../../lib';
+import { Public, UnauthenticatedError } from '../../lib';
+import { Throws } from '../../lib/openapi';
 import { CredentialsDto } from './credentials.dto';
 import { CredentialsService } from './credentials.service';
 import { TOKEN_LIFETIME, TokenService } from './token.service';
@@ -15,6 +16,7 @@ export class AuthController {
   @Public()
   @Post('token')
   @HttpCode(200)
+  @Throws(UnauthenticatedError)
   async issue(@Body() dto: CredentialsDto) {
     const userId = await this.credentials.check(dto.email, dto.password);
     return {

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Put } from '@nestjs/common';
 import { created, CurrentVersion, ETag, LastModified, NoContent } from '../../lib';
+import { MayCreate } from '../../lib/openapi';
 import type { Document } from './document.dto';
 import { DocumentDto, PatchDocumentDto } from './document.dto';
 import { Checked, CheckedVersion } from '../locking/checked-version';
@@ -27,6 +28,7 @@ export class DocumentsController {
 
   /** Upsert: 200 + the new ETag when it existed, 201 + Location when it did not; 409 when stale. */
   @Put(':id')
+  @MayCreate()
   async upsert(
     @Param('id') id: string,
     @Body() dto: DocumentDto,

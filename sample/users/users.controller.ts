@@ -1,7 +1,9 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { Created, CurrentVersion, ETag } from '../../lib';
+import { Throws } from '../../lib/openapi';
 import { Page, paginate, Paginated } from '../../lib/pagination';
 import { Checked, CheckedVersion } from '../locking/checked-version';
+import { EmailTaken } from './user.errors';
 import { UserDto, UserView } from './user.dto';
 import { UserListQuery } from './user-list.query';
 import { UserVersions } from './user-versions';
@@ -17,6 +19,7 @@ export class UsersController {
   /** 201 + `Location: /api/users/{id}`; 422 per field; 409 when the email is taken. */
   @Post()
   @Created()
+  @Throws(EmailTaken)
   async create(@Body() dto: UserDto) {
     return new UserView(await this.users.create(dto));
   }
@@ -47,6 +50,7 @@ export class UsersController {
   @Put(':id')
   @ETag(userTag)
   @CurrentVersion(UserVersions)
+  @Throws(EmailTaken)
   async replace(@Param('id') id: string, @Body() dto: UserDto, @Checked() checked: CheckedVersion) {
     return new UserView(await this.users.replace(id, dto, checked));
   }

@@ -2,6 +2,7 @@ import { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
+import { ContractRecorder, createStatusDocument } from '../../lib/openapi';
 
 /** Both adapters, for `describe.each(ADAPTERS)`: every HTTP behaviour is proven on each. */
 export type AdapterName = 'express' | 'fastify';
@@ -32,7 +33,19 @@ export async function startApp(
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${address.port}`;
-  return { app, url, close: () => app.close() };
+  if (process.env.OPENAPI_CONTRACT !== '1') return { app, url, close: () => app.close() };
+  // `OPENAPI_CONTRACT=1`: every exchange is checked against the app's own document on close.
+  const contract = ContractRecorder.attach(app);
+  const close = async () => {
+    const document = createStatusDocument(app, {
+      openapi: '3.0.0',
+      info: { title: 'test', version: '1' },
+    });
+    contract.detach();
+    await app.close();
+    if (document) contract.assertMatches(document);
+  };
+  return { app, url, close };
 }
 
 /** The keys and value types of an envelope body, to compare shapes across statuses. */

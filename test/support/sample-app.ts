@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
+import { ContractRecorder } from '../../lib/openapi';
 import { createSampleApp } from '../../sample/app';
+import { sampleDocument } from '../../sample/openapi/serve-docs';
 import { configWith, SampleConfig } from '../../sample/config/sample-config';
 
 /** Adapter names for `describe.each(SAMPLE_ADAPTERS)` over the sample app. */
@@ -21,5 +23,13 @@ export async function startSample(
   const app = await createSampleApp(config, false);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address();
-  return { app, url: `http://127.0.0.1:${port}`, config, close: () => app.close() };
+  // Every exchange of the sample's suites is checked against its OpenAPI document on close.
+  const contract = ContractRecorder.attach(app);
+  const close = async () => {
+    const document = sampleDocument(app);
+    contract.detach();
+    await app.close();
+    contract.assertMatches(document);
+  };
+  return { app, url: `http://127.0.0.1:${port}`, config, close };
 }

@@ -12,9 +12,12 @@ import { dirname, join, relative, resolve } from 'node:path';
  *   features   → errors, platform, options (never another feature)
  *   lib/*.ts   → anything; imported by nothing in a folder
  *   <folder>/index.ts  a package entry point (`nestjs-status/jobs`...): like lib/*.ts
+ *   openapi/   describes the app from above (reads every part's metadata): like lib/*.ts
  */
 const LIB = resolve(__dirname, '../../lib');
 const FOUNDATION = new Set(['platform', 'options']);
+/** Folders that sit with lib/'s own files, above every part. */
+const ABOVE = new Set(['openapi']);
 const ALLOWED: Record<string, readonly string[]> = {
   platform: [],
   options: [],
@@ -59,7 +62,8 @@ function importsOf(file: string): string[] {
 function folderOf(file: string): string {
   const path = relative(LIB, file);
   if (!path.includes('/') || path.endsWith('/index.ts')) return '.';
-  return path.split('/')[0];
+  const folder = path.split('/')[0];
+  return ABOVE.has(folder) ? '.' : folder;
 }
 
 const files = sourceFiles(LIB);
