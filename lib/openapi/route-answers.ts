@@ -294,6 +294,10 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(413, 'body larger than the limit, or too complex', {
       codes: ['CONTENT_TOO_LARGE', 'BODY_TOO_COMPLEX'],
     });
+  }
+  // The media check runs before routing, on any request that carries a body: a route that takes
+  // none still answers 415 to a body in a type the app does not take.
+  if ((bound.body !== undefined || !isRead) && options.validation !== false) {
     answers.add(415, 'body in a media type the app does not take', {
       codes: ['UNSUPPORTED_MEDIA_TYPE'],
     });
