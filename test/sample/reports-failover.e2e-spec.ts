@@ -94,15 +94,17 @@ redisOrSkip()('a report job whose instance is killed (two sample processes, one 
     const host = `Host: ${new URL(a.url).host}\r\n`;
     // An idle keep-alive connection; one whose request is finished only after SIGTERM; and a
     // half-sent body.
-    const idle = await RawConnection.open(a.url);
-    idle.write(`GET /api/users/1 HTTP/1.1\r\n${host}\r\n`);
-    expect((await idle.response()).status).toBe(200);
+    // The two unfinished requests go first, and a whole round trip on the idle connection after
+    // them: by its answer the server has read their bytes, so neither looks idle at SIGTERM.
     const asksLate = await RawConnection.open(a.url);
     asksLate.write(`GET /api/users/1 HTTP/1.1\r\n${host}`);
     const halfSent = await RawConnection.open(a.url);
     halfSent.write(
       `POST /api/users HTTP/1.1\r\n${host}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":`,
     );
+    const idle = await RawConnection.open(a.url);
+    idle.write(`GET /api/users/1 HTTP/1.1\r\n${host}\r\n`);
+    expect((await idle.response()).status).toBe(200);
 
     const signalledAt = Date.now();
     const exited = new Promise<number>((resolve) =>
@@ -120,8 +122,10 @@ redisOrSkip()('a report job whose instance is killed (two sample processes, one 
     expect(refused.body).toMatchObject({ code: 'SHUTTING_DOWN', retryAfter: 1 });
     expect(refused.body.requestId).toBe(refused.headers['x-request-id']);
 
-    // Out within the drain bound, the half-sent body notwithstanding.
-    expect((await exited) - signalledAt).toBeLessThan(DRAIN_MS);
+    // Out within the drain bound, the half-sent body notwithstanding: connections end by
+    // DRAIN_MS; the rest (the worker handing its job back, Redis, the database) is teardown, given
+    // a margin so a loaded machine does not fail it (a hang would take minutes).
+    expect((await exited) - signalledAt).toBeLessThan(DRAIN_MS + 2_000);
     await halfSent.closedAt;
 
     // The job A handed back is run by B and followed to its 303 through B.
