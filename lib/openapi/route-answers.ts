@@ -27,9 +27,10 @@ import { MayCreateMetadata, ThrowsMetadata, type ThrownError } from './throws.de
 /** A class a route parameter is bound to (`design:paramtypes`). */
 export type BoundType = abstract new (...args: never[]) => unknown;
 
-/** Nest's `RouteParamtypes` for `@Body()` and `@Query()` (stable across Nest 11 and 12). */
+/** Nest's `RouteParamtypes` for `@Body()`, `@Query()`, `@Param()` (stable across Nest 11 and 12). */
 const BODY_PARAM = 3;
 const QUERY_PARAM = 4;
+const PATH_PARAM = 5;
 
 /** One answer a route may give: its status, headers, and what its body is. */
 export interface Answer {
@@ -56,21 +57,28 @@ export interface RouteFacts {
   method: string;
   /** Path parameters (`id`, `jobId`). */
   pathParams: string[];
+  /** Statuses the route's own `@ApiResponse` decorators list. */
+  documented?: number[];
 }
 
 /** The DTO classes a route binds its body and query to (`undefined` when it takes none). */
-export function boundTypes(facts: RouteFacts): { body?: BoundType; query?: BoundType } {
+export function boundTypes(facts: RouteFacts): {
+  body?: BoundType;
+  query?: BoundType;
+  params?: BoundType;
+} {
   const args: Record<string, { index: number; data?: unknown }> =
     Reflect.getMetadata(ROUTE_ARGS_METADATA, facts.controller, facts.methodKey) ?? {};
   const types: BoundType[] =
     Reflect.getMetadata('design:paramtypes', facts.controller.prototype, facts.methodKey) ?? [];
-  const found: { body?: BoundType; query?: BoundType } = {};
+  const found: { body?: BoundType; query?: BoundType; params?: BoundType } = {};
   for (const [key, arg] of Object.entries(args)) {
     const kind = Number(key.split(':')[0]);
     // `@Body('name')` binds one member: the body is still parsed and checked.
     const type = arg.data === undefined ? types[arg.index] : Object;
     if (kind === BODY_PARAM) found.body = type ?? Object;
     if (kind === QUERY_PARAM && arg.data === undefined) found.query = type;
+    if (kind === PATH_PARAM && arg.data === undefined) found.params = type;
   }
   return found;
 }
@@ -302,9 +310,17 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
       codes: ['UNSUPPORTED_MEDIA_TYPE'],
     });
   }
-  if (options.validation !== false && (isDto(bound.body) || isDto(bound.query))) {
-    answers.add(422, 'a validated body or query breaks its rules', {
-      codes: ['VALIDATION_FAILED', ...fieldCodes(bound.body), ...fieldCodes(bound.query)],
+  if (
+    options.validation !== false &&
+    (isDto(bound.body) || isDto(bound.query) || isDto(bound.params))
+  ) {
+    answers.add(422, 'a validated body, query or path breaks its rules', {
+      codes: [
+        'VALIDATION_FAILED',
+        ...fieldCodes(bound.body),
+        ...fieldCodes(bound.query),
+        ...fieldCodes(bound.params),
+      ],
     });
     if (isDto(bound.body))
       answers.add(400, 'a body that is not a JSON object', { codes: ['INVALID_BODY'] });
@@ -391,6 +407,13 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(505, 'an HTTP version other than 1.x', { codes: ['HTTP_VERSION_NOT_SUPPORTED'] });
   }
   answers.add(500, 'an unexpected error (no detail is sent)', { codes: ['INTERNAL_ERROR'] });
+
+  // An error the handler raises itself that no decorator of ours names (an `HttpException`, a
+  // mapped foreign error), documented with swagger's `@ApiResponse`: the filter answers it.
+  for (const status of facts.documented ?? []) {
+    if (status >= 400 && !answers.byStatus.has(status))
+      answers.add(status, 'documented with @ApiResponse');
+  }
 
   const limited = options.rateLimit !== false && !skipsThrottling(targets);
   for (const answer of answers.byStatus.values()) {
