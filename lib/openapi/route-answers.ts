@@ -14,6 +14,8 @@ import {
 } from '../conditional/conditional.metadata';
 import { getMetadataStorage } from 'class-validator';
 import { DomainError } from '../errors/domain-errors';
+import { StatusAuthGuard } from '../auth/status-auth.guard';
+import { guardsOf } from '../platform/framework-internals';
 import { constraintCode } from '../validation/field-problems';
 import { AsyncMetadata, JobStatusMetadata } from '../jobs/job-rules';
 import { PageQuery } from '../pagination/page-query.dto';
@@ -336,12 +338,19 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(404, 'DELETE of a resource that does not exist', {});
   }
 
-  // Auth.
+  // Auth. A 403 comes from our roles and permissions, from a guard of the app's own
+  // (`@UseGuards`: Nest answers its `false` with 403) or from a thrown 403 error (`@Throws`).
+  const thrown = (get<ThrownError[]>(ThrowsMetadata) ?? []).map((error) => ({
+    error,
+    described: describeError(error),
+  }));
+  const ownGuards = targets.some((t) => guardsOf(t).some((g) => g !== StatusAuthGuard));
   if (options.auth !== false) {
     const access = get<'public' | 'authenticated'>(AccessMetadata);
     const roles = get<object>(RolesMetadata);
     const authorize = get<object>(AuthorizeMetadata);
     const hidden = get<object>(HideForbiddenMetadata) !== undefined;
+    const throwsForbidden = thrown.some((t) => t.described?.status === 403);
     const defaultAccess =
       options.auth.defaultAccess ?? (options.auth.authenticator ? 'authenticated' : 'public');
     const needsCaller =
@@ -349,7 +358,9 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
       authorize ||
       access === 'authenticated' ||
       (access === undefined && defaultAccess === 'authenticated');
-    if (needsCaller && access !== 'public') {
+    // The filter answers any 403 to an anonymous caller with 401 when it can tell who calls.
+    const anonymousForbidden = throwsForbidden && options.auth.authenticator !== undefined;
+    if ((needsCaller && access !== 'public') || anonymousForbidden) {
       answers.add(401, 'no, bad or expired credentials', {
         required: ['WWW-Authenticate'],
         codes: ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED'],
@@ -362,10 +373,20 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
       answers.add(404, 'forbidden answered as not found (@HideForbidden)', {});
     }
   }
+  if (ownGuards) {
+    // A guard of the app's own (Passport's `AuthGuard`) may throw 401 itself: the filter adds the
+    // challenge to every 401.
+    answers.add(401, "a guard of the app's own refuses the credentials (@UseGuards)", {
+      required: ['WWW-Authenticate'],
+      codes: ['UNAUTHENTICATED'],
+    });
+    // Under @HideForbidden (auth on), its 403 is the 404 above.
+    if (options.auth === false || get<object>(HideForbiddenMetadata) === undefined)
+      answers.add(403, "a guard of the app's own refuses (@UseGuards)", { codes: ['FORBIDDEN'] });
+  }
 
   // Declared domain errors.
-  for (const error of get<ThrownError[]>(ThrowsMetadata) ?? []) {
-    const described = describeError(error);
+  for (const { error, described } of thrown) {
     if (described) {
       answers.add(described.status, `throws ${error.name}`, {
         codes: [described.code],

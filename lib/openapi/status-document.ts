@@ -89,7 +89,9 @@ export function createStatusDocument(
         methodKey: found!.methodKey,
         method,
         pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]),
-        documented: Object.keys(operation.responses ?? {}).map(Number).filter(Number.isInteger),
+        documented: Object.keys(operation.responses ?? {})
+          .map(Number)
+          .filter(Number.isInteger),
       };
       const answers = routeAnswers(facts, resolved);
       operation.responses = responsesOf(
