@@ -504,12 +504,16 @@ export function describeError(
   error: ThrownError,
 ): { status: number; code: string; extras: Record<string, SchemaObject> } | undefined {
   let instance: DomainError | undefined;
-  try {
-    instance = Reflect.construct(error, []) as DomainError;
-  } catch {
-    instance = undefined;
+  // A constructor that needs its arguments: the nearest class above it that builds without any,
+  // as this class (`new.target`), still gives the status and the code (not the extra members).
+  for (let built: unknown = error; !instance && typeof built === 'function';) {
+    try {
+      instance = Reflect.construct(built as ThrownError, [], error) as DomainError;
+    } catch {
+      built = Object.getPrototypeOf(built);
+    }
   }
-  if (!(instance instanceof DomainError)) return undefined;
+  if (!(instance instanceof DomainError) || typeof instance.status !== 'number') return undefined;
   const extras: Record<string, SchemaObject> = {};
   for (const [key, value] of Object.entries(instance.extras ?? {})) {
     extras[key] = schemaOfValue(value);
