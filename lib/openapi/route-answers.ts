@@ -59,7 +59,7 @@ export interface RouteFacts {
   method: string;
   /** Path parameters (`id`, `jobId`). */
   pathParams: string[];
-  /** Statuses the route's own `@ApiResponse` decorators list. */
+  /** Statuses the route's own `@ApiResponse` decorators list (swagger's defaults not). */
   documented?: number[];
 }
 
@@ -429,11 +429,15 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
   }
   answers.add(500, 'an unexpected error (no detail is sent)', { codes: ['INTERNAL_ERROR'] });
 
-  // An error the handler raises itself that no decorator of ours names (an `HttpException`, a
-  // mapped foreign error), documented with swagger's `@ApiResponse`: the filter answers it.
+  // What the route says it answers with swagger's `@ApiResponse` besides: an error no decorator of
+  // ours names (an `HttpException`, a mapped foreign error), which the filter answers; a 204 from
+  // a handler that returns nothing, or a 200 from a DELETE that returns a body.
   for (const status of facts.documented ?? []) {
-    if (status >= 400 && !answers.byStatus.has(status))
-      answers.add(status, 'documented with @ApiResponse');
+    if (answers.byStatus.has(status)) continue;
+    answers.add(status, 'documented with @ApiResponse', {
+      headers: status < 400 ? tagHeaders : [],
+      body: status >= 400 ? 'error' : status === 204 || status === 304 ? 'none' : 'keep',
+    });
   }
 
   const limited = options.rateLimit !== false && !skipsThrottling(targets);

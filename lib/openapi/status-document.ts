@@ -89,9 +89,7 @@ export function createStatusDocument(
         methodKey: found!.methodKey,
         method,
         pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]),
-        documented: Object.keys(operation.responses ?? {})
-          .map(Number)
-          .filter(Number.isInteger),
+        documented: ownResponseStatuses(handler, controller),
       };
       const answers = routeAnswers(facts, resolved);
       operation.responses = responsesOf(
@@ -119,6 +117,16 @@ export function createStatusDocument(
   }
   declareTags(document);
   return document;
+}
+
+/** The statuses a route's own `@ApiResponse` decorators list (not swagger's defaults). */
+function ownResponseStatuses(handler: object, controller: object): number[] {
+  const statuses = new Set<number>();
+  for (const target of [handler, controller]) {
+    const own: Record<string, unknown> = Reflect.getMetadata('swagger/apiResponse', target) ?? {};
+    for (const key of Object.keys(own)) if (/^\d{3}$/.test(key)) statuses.add(Number(key));
+  }
+  return [...statuses];
 }
 
 /** Every tag an operation uses is declared at the top (swagger names them from controllers). */
