@@ -156,6 +156,9 @@ const PAGE_BODY: SchemaObject = {
   },
 };
 
+/** The reason of an answer the route lists itself with swagger's `@ApiResponse`. */
+export const DECLARED = 'documented with @ApiResponse';
+
 /** Collects the answers of one route, merging reasons, codes and headers per status. */
 class Answers {
   readonly byStatus = new Map<number, Answer>();
@@ -434,7 +437,7 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
   // a handler that returns nothing, or a 200 from a DELETE that returns a body.
   for (const status of facts.documented ?? []) {
     if (answers.byStatus.has(status)) continue;
-    answers.add(status, 'documented with @ApiResponse', {
+    answers.add(status, DECLARED, {
       headers: status < 400 ? tagHeaders : [],
       body: status >= 400 ? 'error' : status === 204 || status === 304 ? 'none' : 'keep',
     });
