@@ -51,7 +51,8 @@ export async function startApp(
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${address.port}`;
-  if (process.env.OPENAPI_CONTRACT !== '1' || options.contract === false)
+  // On unless `OPENAPI_CONTRACT=0`, on both adapters.
+  if (process.env.OPENAPI_CONTRACT === '0' || options.contract === false)
     return { app, url, close: () => app.close() };
   // Every exchange is checked against the app's own document on close.
   const contract = ContractRecorder.attach(app);
