@@ -4,5 +4,6 @@ export { createStatusDocument } from './status-document';
 export type { StatusDocumentOptions } from './status-document';
 export { MayCreate, Throws } from './throws.decorator';
 export type { ThrownError } from './throws.decorator';
+export { withRequestId } from './docs-request-id';
 export { ContractRecorder } from './testing';
 export type { Exchange } from './testing';

@@ -14,6 +14,8 @@ import {
 } from '../conditional/conditional.metadata';
 import { getMetadataStorage } from 'class-validator';
 import { DomainError } from '../errors/domain-errors';
+import { StatusAuthGuard } from '../auth/status-auth.guard';
+import { guardsOf } from '../platform/framework-internals';
 import { constraintCode } from '../validation/field-problems';
 import { AsyncMetadata, JobStatusMetadata } from '../jobs/job-rules';
 import { PageQuery } from '../pagination/page-query.dto';
@@ -27,9 +29,10 @@ import { MayCreateMetadata, ThrowsMetadata, type ThrownError } from './throws.de
 /** A class a route parameter is bound to (`design:paramtypes`). */
 export type BoundType = abstract new (...args: never[]) => unknown;
 
-/** Nest's `RouteParamtypes` for `@Body()` and `@Query()` (stable across Nest 11 and 12). */
+/** Nest's `RouteParamtypes` for `@Body()`, `@Query()`, `@Param()` (stable across Nest 11 and 12). */
 const BODY_PARAM = 3;
 const QUERY_PARAM = 4;
+const PATH_PARAM = 5;
 
 /** One answer a route may give: its status, headers, and what its body is. */
 export interface Answer {
@@ -56,21 +59,28 @@ export interface RouteFacts {
   method: string;
   /** Path parameters (`id`, `jobId`). */
   pathParams: string[];
+  /** Statuses the route's own `@ApiResponse` decorators list (swagger's defaults not). */
+  documented?: number[];
 }
 
 /** The DTO classes a route binds its body and query to (`undefined` when it takes none). */
-export function boundTypes(facts: RouteFacts): { body?: BoundType; query?: BoundType } {
+export function boundTypes(facts: RouteFacts): {
+  body?: BoundType;
+  query?: BoundType;
+  params?: BoundType;
+} {
   const args: Record<string, { index: number; data?: unknown }> =
     Reflect.getMetadata(ROUTE_ARGS_METADATA, facts.controller, facts.methodKey) ?? {};
   const types: BoundType[] =
     Reflect.getMetadata('design:paramtypes', facts.controller.prototype, facts.methodKey) ?? [];
-  const found: { body?: BoundType; query?: BoundType } = {};
+  const found: { body?: BoundType; query?: BoundType; params?: BoundType } = {};
   for (const [key, arg] of Object.entries(args)) {
     const kind = Number(key.split(':')[0]);
     // `@Body('name')` binds one member: the body is still parsed and checked.
     const type = arg.data === undefined ? types[arg.index] : Object;
     if (kind === BODY_PARAM) found.body = type ?? Object;
     if (kind === QUERY_PARAM && arg.data === undefined) found.query = type;
+    if (kind === PATH_PARAM && arg.data === undefined) found.params = type;
   }
   return found;
 }
@@ -145,6 +155,9 @@ const PAGE_BODY: SchemaObject = {
     },
   },
 };
+
+/** The reason of an answer the route lists itself with swagger's `@ApiResponse`. */
+export const DECLARED = 'documented with @ApiResponse';
 
 /** Collects the answers of one route, merging reasons, codes and headers per status. */
 class Answers {
@@ -302,9 +315,17 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
       codes: ['UNSUPPORTED_MEDIA_TYPE'],
     });
   }
-  if (options.validation !== false && (isDto(bound.body) || isDto(bound.query))) {
-    answers.add(422, 'a validated body or query breaks its rules', {
-      codes: ['VALIDATION_FAILED', ...fieldCodes(bound.body), ...fieldCodes(bound.query)],
+  if (
+    options.validation !== false &&
+    (isDto(bound.body) || isDto(bound.query) || isDto(bound.params))
+  ) {
+    answers.add(422, 'a validated body, query or path breaks its rules', {
+      codes: [
+        'VALIDATION_FAILED',
+        ...fieldCodes(bound.body),
+        ...fieldCodes(bound.query),
+        ...fieldCodes(bound.params),
+      ],
     });
     if (isDto(bound.body))
       answers.add(400, 'a body that is not a JSON object', { codes: ['INVALID_BODY'] });
@@ -320,12 +341,19 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(404, 'DELETE of a resource that does not exist', {});
   }
 
-  // Auth.
+  // Auth. A 403 comes from our roles and permissions, from a guard of the app's own
+  // (`@UseGuards`: Nest answers its `false` with 403) or from a thrown 403 error (`@Throws`).
+  const thrown = (get<ThrownError[]>(ThrowsMetadata) ?? []).map((error) => ({
+    error,
+    described: describeError(error),
+  }));
+  const ownGuards = targets.some((t) => guardsOf(t).some((g) => g !== StatusAuthGuard));
   if (options.auth !== false) {
     const access = get<'public' | 'authenticated'>(AccessMetadata);
     const roles = get<object>(RolesMetadata);
     const authorize = get<object>(AuthorizeMetadata);
     const hidden = get<object>(HideForbiddenMetadata) !== undefined;
+    const throwsForbidden = thrown.some((t) => t.described?.status === 403);
     const defaultAccess =
       options.auth.defaultAccess ?? (options.auth.authenticator ? 'authenticated' : 'public');
     const needsCaller =
@@ -333,7 +361,9 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
       authorize ||
       access === 'authenticated' ||
       (access === undefined && defaultAccess === 'authenticated');
-    if (needsCaller && access !== 'public') {
+    // The filter answers any 403 to an anonymous caller with 401 when it can tell who calls.
+    const anonymousForbidden = throwsForbidden && options.auth.authenticator !== undefined;
+    if ((needsCaller && access !== 'public') || anonymousForbidden) {
       answers.add(401, 'no, bad or expired credentials', {
         required: ['WWW-Authenticate'],
         codes: ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED'],
@@ -346,10 +376,20 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
       answers.add(404, 'forbidden answered as not found (@HideForbidden)', {});
     }
   }
+  if (ownGuards) {
+    // A guard of the app's own (Passport's `AuthGuard`) may throw 401 itself: the filter adds the
+    // challenge to every 401.
+    answers.add(401, "a guard of the app's own refuses the credentials (@UseGuards)", {
+      required: ['WWW-Authenticate'],
+      codes: ['UNAUTHENTICATED'],
+    });
+    // Under @HideForbidden (auth on), its 403 is the 404 above.
+    if (options.auth === false || get<object>(HideForbiddenMetadata) === undefined)
+      answers.add(403, "a guard of the app's own refuses (@UseGuards)", { codes: ['FORBIDDEN'] });
+  }
 
   // Declared domain errors.
-  for (const error of get<ThrownError[]>(ThrowsMetadata) ?? []) {
-    const described = describeError(error);
+  for (const { error, described } of thrown) {
     if (described) {
       answers.add(described.status, `throws ${error.name}`, {
         codes: [described.code],
@@ -391,6 +431,17 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(505, 'an HTTP version other than 1.x', { codes: ['HTTP_VERSION_NOT_SUPPORTED'] });
   }
   answers.add(500, 'an unexpected error (no detail is sent)', { codes: ['INTERNAL_ERROR'] });
+
+  // What the route says it answers with swagger's `@ApiResponse` besides: an error no decorator of
+  // ours names (an `HttpException`, a mapped foreign error), which the filter answers; a 204 from
+  // a handler that returns nothing, or a 200 from a DELETE that returns a body.
+  for (const status of facts.documented ?? []) {
+    if (answers.byStatus.has(status)) continue;
+    answers.add(status, DECLARED, {
+      headers: status < 400 ? tagHeaders : [],
+      body: status >= 400 ? 'error' : status === 204 || status === 304 ? 'none' : 'keep',
+    });
+  }
 
   const limited = options.rateLimit !== false && !skipsThrottling(targets);
   for (const answer of answers.byStatus.values()) {
@@ -460,12 +511,16 @@ export function describeError(
   error: ThrownError,
 ): { status: number; code: string; extras: Record<string, SchemaObject> } | undefined {
   let instance: DomainError | undefined;
-  try {
-    instance = Reflect.construct(error, []) as DomainError;
-  } catch {
-    instance = undefined;
+  // A constructor that needs its arguments: the nearest class above it that builds without any,
+  // as this class (`new.target`), still gives the status and the code (not the extra members).
+  for (let built: unknown = error; !instance && typeof built === 'function';) {
+    try {
+      instance = Reflect.construct(built as ThrownError, [], error) as DomainError;
+    } catch {
+      built = Object.getPrototypeOf(built);
+    }
   }
-  if (!(instance instanceof DomainError)) return undefined;
+  if (!(instance instanceof DomainError) || typeof instance.status !== 'number') return undefined;
   const extras: Record<string, SchemaObject> = {};
   for (const [key, value] of Object.entries(instance.extras ?? {})) {
     extras[key] = schemaOfValue(value);

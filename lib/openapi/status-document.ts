@@ -12,7 +12,7 @@ import {
 } from './error-schemas';
 import { STATUS_HEADERS } from './response-headers';
 import { getMetadataStorage } from 'class-validator';
-import { boundTypes, routeAnswers, type Answer, type BoundType } from './route-answers';
+import { boundTypes, DECLARED, routeAnswers, type Answer, type BoundType } from './route-answers';
 import { reasonPhrase } from '../errors/reason-phrases';
 
 /** Options of `createStatusDocument()`. */
@@ -89,6 +89,7 @@ export function createStatusDocument(
         methodKey: found!.methodKey,
         method,
         pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]),
+        documented: ownResponseStatuses(handler, controller),
       };
       const answers = routeAnswers(facts, resolved);
       operation.responses = responsesOf(
@@ -116,6 +117,16 @@ export function createStatusDocument(
   }
   declareTags(document);
   return document;
+}
+
+/** The statuses a route's own `@ApiResponse` decorators list (not swagger's defaults). */
+function ownResponseStatuses(handler: object, controller: object): number[] {
+  const statuses = new Set<number>();
+  for (const target of [handler, controller]) {
+    const own: Record<string, unknown> = Reflect.getMetadata('swagger/apiResponse', target) ?? {};
+    for (const key of Object.keys(own)) if (/^\d{3}$/.test(key)) statuses.add(Number(key));
+  }
+  return [...statuses];
 }
 
 /** Every tag an operation uses is declared at the top (swagger names them from controllers). */
@@ -153,18 +164,24 @@ function responsesOf(
   // Statuses swagger listed that the app cannot give (the default 200 of a DELETE) go.
   for (const answer of answers) {
     const own = documented[String(answer.status)] ?? {};
+    // An error the route documents itself, content and all: a filter of its own answers it, as
+    // written, with none of our headers promised.
+    const ownError = answer.body === 'error' && own.content && isOnlyDeclared(answer);
+    const required = ownError ? new Set<string>() : answer.required;
     const headers: Record<string, unknown> = {};
     for (const name of answer.headers) {
-      headers[name] = answer.required.has(name)
+      headers[name] = required.has(name)
         ? { ...(STATUS_HEADERS as any)[name], required: true }
         : { $ref: `#/components/headers/${name}` };
-      if (!answer.required.has(name)) components[name] = (STATUS_HEADERS as any)[name];
+      if (!required.has(name)) components[name] = (STATUS_HEADERS as any)[name];
     }
     const response: Record<string, unknown> = {
       description: own.description || describe(answer),
       headers,
     };
-    if (answer.body === 'error') {
+    if (ownError) {
+      response.content = own.content;
+    } else if (answer.body === 'error') {
       response.content = {
         [errorMediaType(format)]: {
           schema: errorSchema(answer, format),
@@ -180,6 +197,11 @@ function responsesOf(
     responses[String(answer.status)] = response;
   }
   return responses;
+}
+
+/** An answer that only the route's own `@ApiResponse` gives (no rule of ours). */
+function isOnlyDeclared(answer: Answer): boolean {
+  return answer.reasons.length === 1 && answer.reasons[0] === DECLARED;
 }
 
 function describe(answer: Answer): string {

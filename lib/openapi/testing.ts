@@ -180,6 +180,8 @@ export class ContractRecorder {
   }
 
   private record(request: IncomingMessage, response: ServerResponse): void {
+    // As the client sent it: Express rewrites `url` under a mounted middleware.
+    const path = request.url ?? '/';
     const chunks: Buffer[] = [];
     const write = response.write.bind(response) as (...args: any[]) => boolean;
     const end = response.end.bind(response) as (...args: any[]) => ServerResponse;
@@ -219,7 +221,7 @@ export class ContractRecorder {
     response.once('finish', () => {
       this.exchanges.push({
         method: request.method ?? 'GET',
-        path: request.url ?? '/',
+        path,
         status: response.statusCode,
         headers: { ...written, ...(response.getHeaders() as Exchange['headers']) },
         text: Buffer.concat(chunks).toString('utf8'),

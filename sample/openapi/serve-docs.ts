@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { createStatusDocument } from '../../lib/openapi';
+import { createStatusDocument, withRequestId } from '../../lib/openapi';
 
 /** The sample's OpenAPI document: swagger's scan, completed by nestjs-status from its metadata. */
 export function sampleDocument(app: INestApplication): OpenAPIObject {
@@ -34,6 +34,8 @@ export function serveDocs(app: INestApplication): void {
   const document = sampleDocument(app);
   const fastify = app.getHttpAdapter().getType() === 'fastify';
   const ui = !fastify || canLoad('@fastify/static');
+  // Swagger serves these on the adapter, past the reply step that gives every answer its id.
+  withRequestId(app, ['/openapi.json', '/docs']);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',
     ui,

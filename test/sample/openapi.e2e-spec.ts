@@ -111,6 +111,20 @@ describe.each(SAMPLE_ADAPTERS)('the sample OpenAPI document on %s', (adapter) =>
     expect(shipped.description).toMatch(/INVALID_STATE_TRANSITION/);
   });
 
+  it('gives /openapi.json, /docs and its assets the X-Request-Id of every answer', async () => {
+    for (const path of ['/openapi.json', '/docs', '/docs/swagger-ui-bundle.js']) {
+      const res = await http.get(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
+      expect({ path, id: res.headers['x-request-id'] }).toEqual({
+        path,
+        id: expect.stringMatching(/^req_[0-9a-f]{32}$/),
+      });
+    }
+    // The caller's own well-formed id comes back, as on every other route.
+    const traced = await http.get('/openapi.json').set('X-Request-Id', 'trace-42');
+    expect(traced.headers['x-request-id']).toBe('trace-42');
+  });
+
   it('serves Swagger UI at /docs', async () => {
     const res = await http.get('/docs');
     expect(res.status).toBe(200);

@@ -21,20 +21,40 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Compiles `metadata` as a testing module and serves it on a free loopback port. */
+/** How `startApp` prepares and checks the app. */
+export interface StartOptions {
+  /** Runs before the app listens. */
+  setup?: (app: INestApplication) => void | Promise<void>;
+  /**
+   * `false` leaves this app out of the contract check; say why at the call site (an app without
+   * our filter, a route that sets its own media type on purpose, an app with no routes).
+   */
+  contract?: false;
+}
+
+/**
+ * Compiles `metadata` as a testing module and serves it on a free loopback port. Unless the
+ * options say `contract: false`, every exchange is checked against the app's own OpenAPI
+ * document (`createStatusDocument`) when it closes.
+ */
 export async function startApp(
   metadata: ModuleMetadata,
   makeAdapter: () => ExpressAdapter | FastifyAdapter,
-  setup?: (app: INestApplication) => void | Promise<void>,
+  setupOrOptions?: StartOptions['setup'] | StartOptions,
 ): Promise<RunningApp> {
+  const options: StartOptions =
+    typeof setupOrOptions === 'function' ? { setup: setupOrOptions } : (setupOrOptions ?? {});
+  const setup = options.setup;
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const app = moduleRef.createNestApplication(makeAdapter(), { logger: false });
   await setup?.(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${address.port}`;
-  if (process.env.OPENAPI_CONTRACT !== '1') return { app, url, close: () => app.close() };
-  // `OPENAPI_CONTRACT=1`: every exchange is checked against the app's own document on close.
+  // On unless `OPENAPI_CONTRACT=0`, on both adapters.
+  if (process.env.OPENAPI_CONTRACT === '0' || options.contract === false)
+    return { app, url, close: () => app.close() };
+  // Every exchange is checked against the app's own document on close.
   const contract = ContractRecorder.attach(app);
   const close = async () => {
     const document = createStatusDocument(app, {
