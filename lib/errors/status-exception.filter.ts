@@ -18,7 +18,7 @@ import { assignRequestId, defaultRequestId } from '../platform/request-id';
 import { rfcPhraseOverride } from './reason-phrases';
 import { originalReply } from '../platform/reply-hook';
 import { FORBIDDEN_POLICY, type ForbiddenPolicy } from './forbidden-policy';
-import { isStatusKept } from './kept-status';
+import { missingDeleteAnswer } from './missing-delete';
 import { pathOf } from '../platform/request-target';
 import { keepsConnection } from '../platform/fastify-json-body';
 
@@ -77,8 +77,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
     if (
       descriptor.status === 404 &&
       adapter.getRequestMethod(request) === 'DELETE' &&
-      this.options.deleteMissing === 204 &&
-      !isStatusKept(exception)
+      (missingDeleteAnswer(exception) ?? this.options.deleteMissing) === 204
     ) {
       // The idempotent style: deleting what is not there is done already.
       adapter.setHeader(response, this.options.requestIdHeader, requestId);

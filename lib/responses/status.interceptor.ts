@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { catchError, type Observable, of, throwError } from 'rxjs';
-import { keepStatus } from '../errors/kept-status';
+import { catchError, type Observable, throwError } from 'rxjs';
+import { answerMissingDeleteWith } from '../errors/missing-delete';
 import { SuccessRule, SuccessRuleMetadata } from './success-rules';
 
 /**
@@ -18,18 +18,14 @@ export class StatusInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const rule = this.ruleFor(context);
-    const request = context.switchToHttp().getRequest();
-    if (rule.deleteMissing === undefined || String(request.method).toUpperCase() !== 'DELETE') {
-      return next.handle();
-    }
+    if (rule.deleteMissing === undefined) return next.handle();
     const answer = rule.deleteMissing;
-    return next.handle().pipe(
-      catchError((error: unknown) => {
-        if (statusOf(error) !== 404) return throwError(() => error);
-        // Nothing to send: the reply answers a DELETE's empty result with 204.
-        return answer === 204 ? of(undefined) : throwError(() => keepStatus(error));
-      }),
-    );
+    // The filter decides, for a DELETE, once the error is normalized (a mapped error may be a 404).
+    return next
+      .handle()
+      .pipe(
+        catchError((error: unknown) => throwError(() => answerMissingDeleteWith(error, answer))),
+      );
   }
 
   private ruleFor(context: ExecutionContext): SuccessRule {
@@ -44,12 +40,4 @@ export class StatusInterceptor implements NestInterceptor {
     }
     return rule;
   }
-}
-
-/** The status an error carries (our domain errors and Nest's `HttpException`s). */
-function statusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { status?: unknown; getStatus?: () => unknown };
-  const status = typeof e.getStatus === 'function' ? e.getStatus() : e.status;
-  return typeof status === 'number' ? status : undefined;
 }

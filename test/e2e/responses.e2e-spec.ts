@@ -3,7 +3,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { StatusModule, StatusModuleOptions } from '../../lib';
 import { ADAPTERS, RunningApp, startApp } from '../support/http-app';
-import { MadeController, NotesController } from './fixtures/responses.fixture';
+import { MadeController, NotesController, RowMissing } from './fixtures/responses.fixture';
 
 function appWith(options: StatusModuleOptions = {}) {
   return { imports: [StatusModule.forRoot(options)], controllers: [NotesController] };
@@ -107,6 +107,21 @@ describe.each(ADAPTERS)('success statuses on %s', (_name, makeAdapter) => {
 
   it('answers DELETE of a missing resource with 204 on a @DeleteMissing(204) route', async () => {
     const res = await http.delete('/api/notes/5/idempotent');
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+  });
+});
+
+describe.each(ADAPTERS)('@DeleteMissing(204) with a mapped error on %s', (_name, makeAdapter) => {
+  let running: RunningApp;
+  beforeAll(async () => {
+    const errorMappings = [{ error: RowMissing, status: 404 }];
+    running = await startApp(appWith({ errorMappings }), makeAdapter);
+  });
+  afterAll(() => running.close());
+
+  it('answers 204 when the route throws an error that is a 404 only once mapped', async () => {
+    const res = await request(running.url).delete('/api/notes/7/idempotent-row');
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
   });
