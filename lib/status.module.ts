@@ -141,6 +141,8 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
    * before the routes are, the one moment the platform's patches must be installed.
    */
   configure(_consumer: MiddlewareConsumer): void {
+    // An app without HTTP (a microservice) has no adapter: nothing below Nest to install.
+    if (!this.adapterHost.httpAdapter) return;
     this.installer.install(this.platformParts());
   }
 
@@ -148,7 +150,8 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     const options = this.options;
     const filter = options.filter !== false ? this.moduleRef.get(StatusExceptionFilter) : undefined;
     const steps: ReplyStep[] = [successStep(this.adapterHost.httpAdapter, options)];
-    if (options.etag !== false) steps.push(this.moduleRef.get(ConditionalEngine).step);
+    if (options.etag !== false)
+      steps.push(this.moduleRef.get(ConditionalEngine).replyStep(this.adapterHost.httpAdapter));
     return {
       requestId: options,
       replySteps: options.interceptor !== false ? steps : undefined,

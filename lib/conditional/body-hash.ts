@@ -1,6 +1,7 @@
 import type { EtagHash } from '../options/limits.options';
 import * as crypto from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { isPlainData, isStreamLike } from '../platform/body-kinds';
 import type { EntityTag } from './entity-tags';
 import { crc32OfUtf8, SLICE_MIN_CHARS, utf8Slice } from '../platform/utf8-slab';
 
@@ -95,25 +96,4 @@ export function hashBody(
   }
   const tag = hashTag(json, algorithm);
   return plain ? { tag, json } : { tag };
-}
-
-/** A plain object or an array: serialized here, never a stream. */
-export function isPlainData(value: unknown): value is object {
-  if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return true;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** Streams, async iterables, web `Response`s, `StreamableFile`s, promises: never serialized. */
-export function isStreamLike(value: object): boolean {
-  const candidate = value as Record<string | symbol, unknown>;
-  return (
-    typeof candidate.pipe === 'function' ||
-    typeof candidate.getStream === 'function' ||
-    typeof candidate.then === 'function' ||
-    typeof candidate[Symbol.asyncIterator] === 'function' ||
-    Object.prototype.toString.call(value) === '[object Response]' ||
-    Object.prototype.toString.call(value) === '[object ReadableStream]'
-  );
 }

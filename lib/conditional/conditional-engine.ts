@@ -44,38 +44,32 @@ export const ROUTE_VALIDATORS = new RequestSlot<RouteValidators>('routeValidator
  */
 @Injectable()
 export class ConditionalEngine {
-  private adapterSeen?: AbstractHttpAdapter;
-  private etagHeader = 'ETag';
-
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(STATUS_OPTIONS) private readonly settings: ConditionalSettings,
   ) {}
 
-  /** The app's adapter, known once the app is created (a testing module compiles before). */
-  private get adapter(): AbstractHttpAdapter {
-    const adapter = this.adapterHost.httpAdapter;
-    if (adapter !== this.adapterSeen) {
-      this.adapterSeen = adapter;
-      // Fastify lower-cases every header name it is given: given in lower case, nothing is allocated.
-      this.etagHeader = adapter?.getType() === 'fastify' ? 'etag' : 'ETag';
-    }
-    return adapter;
+  /**
+   * The reply step for an adapter, made once when the reply hook is installed: tags a GET/HEAD 200
+   * and answers 304 (or throws the 412) as its preconditions say.
+   */
+  replyStep(adapter: AbstractHttpAdapter): ReplyStep {
+    // Fastify lower-cases every header name it is given: given in lower case, nothing is allocated.
+    const etagHeader = adapter.getType() === 'fastify' ? 'etag' : 'ETag';
+    return (reply) => this.decide(reply, adapter, etagHeader);
   }
 
-  /** The reply step: tags a GET/HEAD 200 and answers 304 (or throws the 412) as its preconditions say. */
-  readonly step: ReplyStep = (reply: OutgoingReply) => {
+  private decide(reply: OutgoingReply, adapter: AbstractHttpAdapter, etagHeader: string): void {
     if (reply.status !== 200 || reply.body === undefined) return;
     const method = reply.method;
     if (method !== 'GET' && method !== 'HEAD') return;
     const { request, response } = reply;
-    const adapter = this.adapter;
     const route = ROUTE_VALIDATORS.get(request);
     let etag = route?.etag;
     const lastModified = route?.lastModified;
     if (etag === undefined && (route === undefined || route.hash)) {
       // A tag the app set itself is the app's to evaluate.
-      if (route === undefined && adapter.getHeader(response, this.etagHeader) !== undefined) {
+      if (route === undefined && adapter.getHeader(response, etagHeader) !== undefined) {
         return;
       }
       const hashed = hashBody(reply.body, this.settings.etagHash, reply.bytesAllowed);
@@ -102,11 +96,11 @@ export class ConditionalEngine {
       reply.status = 304;
     }
     // A 304 carries the validators a 200 would have (RFC 9110 15.4.5).
-    if (formatted !== undefined) adapter.setHeader(response, this.etagHeader, formatted);
+    if (formatted !== undefined) adapter.setHeader(response, etagHeader, formatted);
     if (lastModified !== undefined) {
       adapter.setHeader(response, 'Last-Modified', formatHttpDate(lastModified));
     }
-  };
+  }
 
   /** RFC 9110 13.2.2's order over the request's preconditions; no header at all: proceed. */
   evaluate(headers: any, method: string, validators: CurrentValidators): PreconditionOutcome {
@@ -124,10 +118,14 @@ export class ConditionalEngine {
   /** Sets `ETag` and `Last-Modified` from validators (a write's new version). */
   setValidators(response: unknown, validators: CurrentValidators): void {
     if (validators.etag) {
-      this.adapter.setHeader(response, this.etagHeader, formatEntityTag(validators.etag));
+      this.adapterHost.httpAdapter.setHeader(response, 'ETag', formatEntityTag(validators.etag));
     }
     if (validators.lastModified !== undefined) {
-      this.adapter.setHeader(response, 'Last-Modified', formatHttpDate(validators.lastModified));
+      this.adapterHost.httpAdapter.setHeader(
+        response,
+        'Last-Modified',
+        formatHttpDate(validators.lastModified),
+      );
     }
   }
 

@@ -12,6 +12,7 @@ import {
   type JobHandler,
   type JobPayload,
   type QueueLoad,
+  type DescribeJobError,
 } from './job-engine';
 import type { JobState } from './job-record';
 import type { ResolvedJobsOptions } from '../options/jobs.options';
@@ -58,10 +59,7 @@ export class BullJobEngine implements JobEngine {
 
   constructor(
     private readonly options: ResolvedJobsOptions,
-    private readonly describeError: (
-      error: unknown,
-      payload: JobPayload,
-    ) => Record<string, unknown>,
+    private readonly describeError: DescribeJobError,
   ) {
     this.bull = requireOptionalPeer<typeof import('bullmq')>('bullmq', 'jobs.redis');
     this.connection = redisOptions(options.redis!);

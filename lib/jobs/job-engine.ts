@@ -55,6 +55,9 @@ export interface EngineRun {
 /** Runs one job; resolves to its result, or throws `JobFailure` / `JobHandedBack`. */
 export type JobHandler = (run: EngineRun) => Promise<unknown>;
 
+/** The error body a failed job is kept with (exactly what an HTTP error would carry). */
+export type DescribeJobError = (error: unknown, payload: JobPayload) => Record<string, unknown>;
+
 /**
  * Internal: what runs accepted work. `MemoryJobEngine` (one process) and `BullJobEngine`
  * (BullMQ on Redis) keep the same contract, so `@Async`, processors and the monitor are the same.

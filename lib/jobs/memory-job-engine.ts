@@ -7,6 +7,7 @@ import {
   type JobHandler,
   type JobPayload,
   type QueueLoad,
+  type DescribeJobError,
 } from './job-engine';
 import { queuedRecord } from './job-record';
 import type { ResolvedJobsOptions } from '../options/jobs.options';
@@ -45,10 +46,7 @@ export class MemoryJobEngine implements JobEngine {
 
   constructor(
     private readonly options: ResolvedJobsOptions,
-    private readonly describeError: (
-      error: unknown,
-      payload: JobPayload,
-    ) => Record<string, unknown>,
+    private readonly describeError: DescribeJobError,
   ) {
     this.store = new MemoryJobStore({ maxEntries: options.maxEntries });
   }

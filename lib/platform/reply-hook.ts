@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
+import { isPlainData, isStreamLike } from './body-kinds';
 import { isNestsOwnReply, nestSendsWebResponses } from './framework-internals';
 import { assignRequestId, defaultRequestId } from './request-id';
 import { release } from './utf8-slab';
@@ -194,17 +195,10 @@ function isWebResponse(value: unknown): value is Response {
 
 /** Streams, `StreamableFile`s, web streams, promises and Buffers go out as they are. */
 function isStream(body: unknown): boolean {
-  if (body === null || typeof body !== 'object') return false;
-  const proto = Object.getPrototypeOf(body);
-  if (proto === Object.prototype || proto === null || Array.isArray(body)) return false;
-  const candidate = body as Record<string | symbol, unknown>;
   return (
-    Buffer.isBuffer(body) ||
-    typeof candidate.pipe === 'function' ||
-    typeof candidate.getStream === 'function' ||
-    typeof candidate.then === 'function' ||
-    typeof candidate[Symbol.asyncIterator] === 'function' ||
-    Object.prototype.toString.call(body) === '[object Response]' ||
-    Object.prototype.toString.call(body) === '[object ReadableStream]'
+    body !== null &&
+    typeof body === 'object' &&
+    !isPlainData(body) &&
+    (Buffer.isBuffer(body) || isStreamLike(body))
   );
 }
