@@ -19,7 +19,7 @@ async function main(): Promise<void> {
       adapter: { type: 'string', default: 'express' },
       variant: { type: 'string', default: 'ours' },
       profile: { type: 'string', default: 'plain' },
-      // For diagnosis: StatusModule options as JSON, e.g. '{"etag":false}' (ours only).
+      // For diagnosis: StatusModule options as JSON, e.g. '{"conditional":false}' (ours only).
       options: { type: 'string', default: '{}' },
     },
   });

@@ -6,11 +6,23 @@
 /**
  * The module: `StatusModule.forRoot()` in the root module registers the exception filter, the
  * validation pipe and the guards app-wide. `StatusModuleOptions` documents every option and its
- * default.
+ * default, one class per concern; `@InjectStatusOptions()` gives them resolved and frozen.
  */
 export { StatusModule } from './status.module';
 export { StatusModuleOptions } from './options/status-options';
-export type { AuthChallengeOptions, ErrorMapping } from './options/status-options';
+export { InjectStatusOptions } from './options/options.token';
+export type {
+  AuthChallengeOptions,
+  ConditionalOptions,
+  ErrorMapping,
+  ErrorsOptions,
+  LimitsOptions,
+  PaginationOptions,
+  RequestIdOptions,
+  ResolvedStatusOptions,
+  SuccessOptions,
+  ValidationOptions,
+} from './options/status-options';
 export type { BodyLimits } from './validation/body-limits';
 export type { EtagHash } from './conditional/body-hash';
 export type { LocationBuilder } from './responses/success-rules';

@@ -20,19 +20,14 @@ import { AUTH_GUARD_APP_WIDE, StatusAuthGuard } from './auth/status-auth.guard';
 import { AuthForbiddenPolicy } from './auth/forbidden-answer';
 import { ConditionalEngine } from './conditional/conditional-engine';
 import { ETagInterceptor } from './conditional/etag.interceptor';
-import { checkEtagHash } from './conditional/body-hash';
 import { clientErrorAnswers } from './errors/client-error';
 import { FORBIDDEN_POLICY } from './errors/forbidden-policy';
 import { UriTooLongError } from './errors/request-errors';
 import { StatusExceptionFilter } from './errors/status-exception.filter';
 import { JobRunner } from './jobs/job-runner';
 import { STATUS_OPTIONS } from './options/options.token';
-import {
-  ResolvedStatusOptions,
-  resolveOptions,
-  StatusModuleOptions,
-} from './options/status-options';
-import { mergePageLimits } from './pagination/page-limits';
+import type { ResolvedStatusOptions, StatusModuleOptions } from './options/status-options';
+import { resolveStatusOptions } from './status-options.resolver';
 import { AllowedMethods } from './platform/allowed-methods';
 import {
   type AdapterPatch,
@@ -50,52 +45,59 @@ import {
   OPTIONS_TYPE,
   STATUS_MODULE_OPTIONS,
 } from './status.module-definition';
-import { resolveBodyLimits } from './validation/body-limits';
 import { alignBodyMedia, checkRequestsBeforeParsing } from './validation/body-media';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
 
-/** Parts registered app-wide; `forRoot` leaves out the ones switched off. Guards run in this order. */
-type Part = 'filter' | 'validation' | 'interceptor' | 'etag' | 'rateLimit' | 'auth' | 'shutdown';
-const PARTS: Record<Part, Provider | Provider[]> = {
+/**
+ * Every provider, the same for `forRoot` and `forRootAsync`. A part switched off is decided where
+ * its provider is made: its factory gives `null`, which Nest leaves out of the app's enhancers, so
+ * no request ever checks a switch. Guards run in this order: rate limit, then auth.
+ */
+const PROVIDERS: Provider[] = [
+  AllowedMethods,
+  PlatformInstaller,
+  { provide: FORBIDDEN_POLICY, useClass: AuthForbiddenPolicy },
+  ConditionalEngine,
+  ETagInterceptor,
+  StatusInterceptor,
+  JobRunner,
   // The DI instance is also the one the platform answers unmatched routes with.
-  filter: [StatusExceptionFilter, { provide: APP_FILTER, useExisting: StatusExceptionFilter }],
-  validation: { provide: APP_PIPE, useClass: StatusValidationPipe },
+  StatusExceptionFilter,
+  {
+    provide: APP_FILTER,
+    useFactory: (options: ResolvedStatusOptions, filter: StatusExceptionFilter) =>
+      options.errors ? filter : null,
+    inject: [STATUS_OPTIONS, StatusExceptionFilter],
+  },
+  {
+    provide: APP_PIPE,
+    useFactory: (options: ResolvedStatusOptions) =>
+      options.validation ? new StatusValidationPipe(options) : null,
+    inject: [STATUS_OPTIONS],
+  },
   // No app-wide interceptor: Nest's interceptor pipeline alone costs more per request than all
   // our shaping. Successes are shaped where Nest hands them to the adapter (`configure`), and
   // decorated routes bring their own route-scoped interceptor.
-  interceptor: [],
-  etag: [],
-  rateLimit: RATE_LIMIT_PROVIDERS,
-  // The route bindings of the auth decorators stand aside while this one decides app-wide.
-  auth: [
-    {
-      provide: APP_GUARD,
-      useFactory: (options: ResolvedStatusOptions, reflector: Reflector, moduleRef: ModuleRef) =>
-        new StatusAuthGuard(options, reflector, moduleRef, false),
-      inject: [STATUS_OPTIONS, Reflector, ModuleRef],
-    },
-  ],
-  shutdown: GracefulShutdown,
-};
-
-function providers(parts: Part[]): Provider[] {
-  return [
-    {
-      provide: STATUS_OPTIONS,
-      useFactory: (options: StatusModuleOptions) => checkedOptions(options),
-      inject: [STATUS_MODULE_OPTIONS],
-    },
-    AllowedMethods,
-    PlatformInstaller,
-    { provide: FORBIDDEN_POLICY, useClass: AuthForbiddenPolicy },
-    ConditionalEngine,
-    ETagInterceptor,
-    StatusInterceptor,
-    JobRunner,
-    { provide: AUTH_GUARD_APP_WIDE, useValue: parts.includes('auth') },
-    ...parts.flatMap((part) => PARTS[part]),
-  ];
-}
+  ...RATE_LIMIT_PROVIDERS,
+  // Without an authenticator only routes with auth decorators need the guard, and they bind it;
+  // with one, the app-wide guard decides and the route bindings stand aside.
+  {
+    provide: AUTH_GUARD_APP_WIDE,
+    useFactory: (options: ResolvedStatusOptions) => !!(options.auth && options.auth.authenticator),
+    inject: [STATUS_OPTIONS],
+  },
+  {
+    provide: APP_GUARD,
+    useFactory: (
+      options: ResolvedStatusOptions,
+      appWide: boolean,
+      reflector: Reflector,
+      moduleRef: ModuleRef,
+    ) => (appWide ? new StatusAuthGuard(options, reflector, moduleRef, false) : null),
+    inject: [STATUS_OPTIONS, AUTH_GUARD_APP_WIDE, Reflector, ModuleRef],
+  },
+  GracefulShutdown,
+];
 
 /**
  * Import once, in the root module: registers the exception filter, the validation pipe and the
@@ -103,7 +105,7 @@ function providers(parts: Part[]): Provider[] {
  * `Test.createTestingModule` app behaves like `main.ts`).
  *
  * @example
- * @Module({ imports: [StatusModule.forRoot({ format: 'problem', docsUrl: (code) => `https://docs.example.com/errors/${code}` })] })
+ * @Module({ imports: [StatusModule.forRoot({ errors: { format: 'problem' }, conditional: { preconditionFailedStatus: 412 } })] })
  * export class AppModule {}
  */
 @Module({})
@@ -121,19 +123,19 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     super();
   }
 
-  /** Registers the parts with static options; a part whose option is `false` is left out. */
+  /** Static options, resolved and checked here: a wrong one fails where `forRoot` is called. */
   static forRoot(options: typeof OPTIONS_TYPE = {}): DynamicModule {
-    const resolved = checkedOptions(options);
-    const parts = (Object.keys(PARTS) as Part[]).filter((part) =>
-      // Without an authenticator only routes with auth decorators need the guard, and they add it.
-      part === 'auth' ? !!(resolved.auth && resolved.auth.authenticator) : resolved[part] !== false,
-    );
-    return withProviders(super.forRoot(options), parts);
+    const resolved = resolveStatusOptions(options);
+    return withProviders(super.forRoot(options), { provide: STATUS_OPTIONS, useValue: resolved });
   }
 
-  /** Options from a factory (e.g. `ConfigService`); every part is registered and checks its option. */
+  /** Options from a factory (e.g. `ConfigService`), resolved and checked once it has run. */
   static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
-    return withProviders(super.forRootAsync(options), Object.keys(PARTS) as Part[]);
+    return withProviders(super.forRootAsync(options), {
+      provide: STATUS_OPTIONS,
+      useFactory: (raw: StatusModuleOptions) => resolveStatusOptions(raw),
+      inject: [STATUS_MODULE_OPTIONS],
+    });
   }
 
   /**
@@ -148,49 +150,44 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
 
   private platformParts(): PlatformParts {
     const options = this.options;
-    const filter = options.filter !== false ? this.moduleRef.get(StatusExceptionFilter) : undefined;
-    const steps: ReplyStep[] = [successStep(this.adapterHost.httpAdapter, options)];
-    if (options.etag !== false)
-      steps.push(this.moduleRef.get(ConditionalEngine).replyStep(this.adapterHost.httpAdapter));
+    const adapter = this.adapterHost.httpAdapter;
+    const filter = options.errors ? this.moduleRef.get(StatusExceptionFilter) : undefined;
+    const steps: ReplyStep[] = [];
+    if (options.success) steps.push(successStep(adapter, options.success));
+    if (options.conditional) steps.push(this.moduleRef.get(ConditionalEngine).replyStep(adapter));
     return {
-      requestId: options,
-      replySteps: options.interceptor !== false ? steps : undefined,
+      requestId: {
+        requestIdHeader: options.requestId.header,
+        generateRequestId: options.requestId.generate,
+      },
+      replySteps: steps.length > 0 ? steps : undefined,
       door: this.rateLimitDoor ?? undefined,
       beforeParsing: {
-        install: (adapter) => {
-          if (options.validation !== false) alignBodyMedia(adapter);
-          checkRequestsBeforeParsing(adapter, options, {
-            head: options.filter !== false,
-            media: options.validation !== false,
+        install: (target) => {
+          if (options.validation) alignBodyMedia(target);
+          checkRequestsBeforeParsing(target, options.validation || undefined, {
+            head: !!options.errors,
           });
         },
       },
       serverErrors: clientErrorAnswers(options),
       expressRouting: {
-        maxParamLength: options.maxParamLength,
+        maxParamLength: options.limits.maxParamLength,
         uriTooLong: () => new UriTooLongError(),
       },
       filter,
-      conditionals: options.etag !== false,
+      conditionals: !!options.conditional,
     };
   }
 }
 
-/** The options with their defaults, each concern's values checked (a wrong one fails at start-up). */
-function checkedOptions(options: StatusModuleOptions = {}): ResolvedStatusOptions {
-  mergePageLimits(options.pagination); // a wrong page size fails with a hint
-  if (options.etagHash !== undefined) checkEtagHash(options.etagHash);
-  resolveBodyLimits(options.bodyLimits, options.maxBodyDepth);
-  return resolveOptions(options);
-}
-
-function withProviders(module: DynamicModule, parts: Part[]): DynamicModule {
+function withProviders(module: DynamicModule, resolved: Provider): DynamicModule {
   return {
     ...module,
     global: true,
     // DiscoveryModule: the JobRunner finds the app's @Processor providers and @Async queues.
     imports: [...(module.imports ?? []), DiscoveryModule],
-    providers: [...(module.providers ?? []), ...providers(parts)],
+    providers: [...(module.providers ?? []), resolved, ...PROVIDERS],
     exports: [
       ...(module.exports ?? []),
       STATUS_OPTIONS,

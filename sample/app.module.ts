@@ -22,7 +22,7 @@ export class AppModule {
         SampleConfigModule.forConfig(config),
         DatabaseModule.forPath(config.databasePath),
         StatusModule.forRoot({
-          format: config.errorFormat,
+          errors: { format: config.errorFormat },
           jobs: jobsOptions(config),
           auth: sampleAuth,
           rateLimit: sampleRateLimit(config),

@@ -61,10 +61,12 @@ export class StatusAuthGuard implements CanActivate {
     this.defaultAccess = !this.auth
       ? 'none'
       : (this.auth.defaultAccess ?? (authenticator ? 'authenticated' : 'none'));
+    // Standing aside (or `auth: false`) is decided here, once: no request checks it.
+    if (!this.auth) this.canActivate = async () => true;
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!this.auth || context.getType() !== 'http') return true;
+    if (context.getType() !== 'http') return true;
     const plan = this.planFor(context);
     // Nothing is recorded: a 403 someone else throws here then stays a 403 when credentials came
     // along, as on a route the guard never saw (the caller is unknown, not known to be anonymous).

@@ -61,7 +61,7 @@ export function checkEtagHash(algorithm: EtagHash): void {
     crypto.hash(algorithm, '', 'base64url');
   } catch {
     throw new Error(
-      `StatusModule: etagHash '${algorithm}' is neither 'crc32' nor a node:crypto hash that works here.`,
+      `StatusModule: conditional.hash '${algorithm}' is neither 'crc32' nor a node:crypto hash that works here.`,
     );
   }
 }

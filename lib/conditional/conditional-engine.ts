@@ -19,7 +19,7 @@ import {
 
 /** What the engine reads of the module's options. */
 export interface ConditionalSettings {
-  etagHash: EtagHash;
+  conditional: false | { hash: EtagHash };
 }
 
 /**
@@ -44,10 +44,15 @@ export const ROUTE_VALIDATORS = new RequestSlot<RouteValidators>('routeValidator
  */
 @Injectable()
 export class ConditionalEngine {
+  /** How a body without a version of its own is hashed (`conditional.hash`). */
+  private readonly hash: EtagHash;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    @Inject(STATUS_OPTIONS) private readonly settings: ConditionalSettings,
-  ) {}
+    @Inject(STATUS_OPTIONS) settings: ConditionalSettings,
+  ) {
+    this.hash = settings.conditional ? settings.conditional.hash : 'crc32';
+  }
 
   /**
    * The reply step for an adapter, made once when the reply hook is installed: tags a GET/HEAD 200
@@ -72,7 +77,7 @@ export class ConditionalEngine {
       if (route === undefined && adapter.getHeader(response, etagHeader) !== undefined) {
         return;
       }
-      const hashed = hashBody(reply.body, this.settings.etagHash, reply.bytesAllowed);
+      const hashed = hashBody(reply.body, this.hash, reply.bytesAllowed);
       if (hashed !== undefined) {
         etag = hashed.tag;
         if (hashed.json !== undefined) reply.payload = hashed;

@@ -27,13 +27,17 @@ import { toEpochSeconds } from './http-dates';
 import { CurrentValidators, hasWritePrecondition } from './precondition-evaluator';
 import type { EtagHash } from '../options/limits.options';
 
+const DEFAULT_CONDITIONAL = {
+  hash: 'crc32',
+  preconditionFailedStatus: 409,
+  requirePreconditions: false,
+} as const;
+
 /** What the ETag interceptor reads of the module's options. */
 export interface ETagSettings {
   /** `false`: conditional requests are off, and the interceptor lets everything through. */
-  etag: boolean;
-  etagHash: EtagHash;
-  preconditionFailedStatus: 409 | 412;
-  requirePreconditions: boolean;
+  conditional:
+    false | { hash: EtagHash; preconditionFailedStatus: 409 | 412; requirePreconditions: boolean };
 }
 
 type Resolve = (request: any, context: ExecutionContext) => Promise<unknown>;
@@ -75,20 +79,21 @@ const WRITES = new Set(['PUT', 'PATCH', 'DELETE']);
 @Injectable()
 export class ETagInterceptor implements NestInterceptor {
   private readonly plans = new WeakMap<object, ConditionalPlan>();
-  /** Decided once: with `etag: false` the decorators' bindings do nothing. */
-  private readonly enabled: boolean;
+  private readonly settings: Exclude<ETagSettings['conditional'], false>;
 
   constructor(
-    @Inject(STATUS_OPTIONS) private readonly options: ETagSettings,
+    @Inject(STATUS_OPTIONS) options: ETagSettings,
     private readonly engine: ConditionalEngine,
     private readonly reflector: Reflector,
     private readonly moduleRef: ModuleRef,
   ) {
-    this.enabled = options.etag !== false;
+    // Decided once: with `conditional: false` the decorators' bindings let everything through.
+    if (options.conditional === false) this.intercept = (_context, next) => next.handle();
+    this.settings = options.conditional || DEFAULT_CONDITIONAL;
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.enabled || context.getType() !== 'http') return next.handle();
+    if (context.getType() !== 'http') return next.handle();
     const plan = this.planFor(context);
     if (!plan.succeeds) return next.handle();
     const http = context.switchToHttp();
@@ -179,7 +184,7 @@ export class ETagInterceptor implements NestInterceptor {
   /** The tag (version, else hash) and date of an entity. */
   private validatorsOf(entity: unknown, plan: ConditionalPlan): CurrentValidators {
     let etag: EntityTag | undefined = plan.version ? versionTag(plan.version(entity)) : undefined;
-    if (!etag && plan.hash) etag = hashBody(entity, this.options.etagHash)?.tag;
+    if (!etag && plan.hash) etag = hashBody(entity, this.settings.hash)?.tag;
     const lastModified = plan.lastModified ? toEpochSeconds(plan.lastModified(entity)) : undefined;
     return { exists: true, etag, lastModified };
   }
@@ -209,8 +214,9 @@ export class ETagInterceptor implements NestInterceptor {
       guard: current?.source
         ? {
             resolve: this.resolverOf(current.source),
-            failedStatus: current.preconditionFailedStatus ?? this.options.preconditionFailedStatus,
-            required: current.requirePreconditions ?? this.options.requirePreconditions,
+            failedStatus:
+              current.preconditionFailedStatus ?? this.settings.preconditionFailedStatus,
+            required: current.requirePreconditions ?? this.settings.requirePreconditions,
           }
         : undefined,
     };

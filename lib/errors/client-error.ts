@@ -12,7 +12,7 @@ import {
   TransferCodingNotImplementedError,
   UnframedBodyError,
 } from './request-errors';
-import type { ResolvedStatusOptions } from '../options/status-options';
+import { errorSettings, type ResolvedStatusOptions } from '../options/status-options';
 import type { ServerErrorAnswers } from '../platform/node-server';
 
 /** `GET /x HTTP/1.1`: a request line, whatever its method, as opposed to bytes that are not HTTP. */
@@ -29,8 +29,8 @@ const HOST_VALUE = /^(?:[A-Za-z0-9\-._~%!$&'()*+,;=]*|\[[0-9A-Fa-f:.vV]+\])(?::\
  * `describe`; `CONNECT` (no listener: Node would drop the connection unanswered) is 501.
  */
 export function clientErrorAnswers(options: ResolvedStatusOptions): ServerErrorAnswers {
-  const bodies = new ErrorBodyBuilder(options);
-  const generate = options.generateRequestId ?? defaultRequestId;
+  const bodies = new ErrorBodyBuilder(errorSettings(options));
+  const { header, generate = defaultRequestId } = options.requestId;
   const answer = (socket: Duplex, descriptor: ErrorDescriptor) => {
     const requestId = generate();
     const { contentType, body } = bodies.build(descriptor, requestId);
@@ -38,13 +38,13 @@ export function clientErrorAnswers(options: ResolvedStatusOptions): ServerErrorA
       `HTTP/1.1 ${descriptor.status} ${reasonPhrase(descriptor.status)}\r\n` +
         `Content-Type: ${contentType}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        `${options.requestIdHeader}: ${requestId}\r\n` +
+        `${header}: ${requestId}\r\n` +
         'Connection: close\r\n\r\n' +
         body,
     );
   };
   return {
-    requestTimeout: options.requestTimeout,
+    requestTimeout: options.limits.requestTimeout,
     parserError: (socket, error, maxHeaderSize) => answer(socket, describe(error, maxHeaderSize)),
     connect: (socket) =>
       answer(socket, {

@@ -1,6 +1,6 @@
 import type { ErrorDescriptor } from './error-descriptor';
 import { reasonPhrase } from './reason-phrases';
-import type { ResolvedStatusOptions } from '../options/status-options';
+import type { ResolvedErrorsOptions } from '../options/status-options';
 import { JSON_TYPE } from '../platform/reply-hook';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
@@ -21,7 +21,7 @@ const PROBLEM_KEYS = new Set([
 
 /** Serializes an `ErrorDescriptor` as the guide's envelope or as RFC 9457 problem details. */
 export class ErrorBodyBuilder {
-  constructor(private readonly options: Pick<ResolvedStatusOptions, 'format' | 'docsUrl'>) {}
+  constructor(private readonly options: Pick<ResolvedErrorsOptions, 'format' | 'docsUrl'>) {}
 
   build(
     descriptor: ErrorDescriptor,

@@ -4,7 +4,7 @@ import type { ErrorDescriptor, FieldProblem } from './error-descriptor';
 import { jsonErrorPosition } from './json-error-position';
 import { OutageLog } from '../platform/outage-log';
 import { defaultCode, reasonPhrase, toUpperSnake } from './reason-phrases';
-import type { ErrorMapping, ResolvedStatusOptions } from '../options/status-options';
+import type { ErrorMapping } from '../options/status-options';
 
 /** Keys of an `HttpException` response object that are not extra members. */
 const NEST_KEYS = new Set(['statusCode', 'error', 'message', 'code', 'errorCode', 'details']);
@@ -23,7 +23,7 @@ export class ErrorNormalizer {
   /** When each expected 5xx cause was last seen, to log it once per outage. */
   private readonly lastSeen = new Map<string, number>();
 
-  constructor(private readonly options: ResolvedStatusOptions) {}
+  constructor(private readonly mappings: readonly ErrorMapping[]) {}
 
   normalize(exception: unknown): ErrorDescriptor {
     if (exception instanceof DomainError) return fromDomainError(exception);
@@ -74,7 +74,7 @@ export class ErrorNormalizer {
   }
 
   private fromMapping(exception: unknown): ErrorDescriptor | undefined {
-    for (const mapping of this.options.errorMappings) {
+    for (const mapping of this.mappings) {
       if (!matches(mapping, exception)) continue;
       const message =
         typeof mapping.message === 'function'

@@ -6,11 +6,15 @@ import {
   NotFoundException,
   Optional,
 } from '@nestjs/common';
-import { AbstractHttpAdapter, BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
+import { AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
 import { throwError } from 'rxjs';
 import { AllowedMethods } from '../platform/allowed-methods';
 import { STATUS_OPTIONS } from '../options/options.token';
-import type { ResolvedStatusOptions } from '../options/status-options';
+import {
+  errorSettings,
+  type ResolvedErrorsOptions,
+  type ResolvedStatusOptions,
+} from '../options/status-options';
 import type { ErrorDescriptor } from './error-descriptor';
 import { ErrorBodyBuilder } from './error-body';
 import { ErrorNormalizer } from './error-normalizer';
@@ -32,28 +36,34 @@ export class StatusExceptionFilter implements ExceptionFilter {
   private readonly normalizer: ErrorNormalizer;
   private readonly bodies: ErrorBodyBuilder;
   private readonly requestIdKey: string;
+  private readonly requestIdHeader: string;
+  private readonly generateRequestId: () => string;
   private readonly challenge: string;
+  private readonly errors: ResolvedErrorsOptions;
+  /** What a DELETE of nothing answers app-wide (`success.deleteMissing`). */
+  private readonly deleteMissing: 404 | 204;
 
   constructor(
-    @Inject(STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
+    @Inject(STATUS_OPTIONS) options: ResolvedStatusOptions,
     private readonly adapterHost: HttpAdapterHost,
     private readonly allowedMethods: AllowedMethods,
     @Optional()
     @Inject(FORBIDDEN_POLICY)
     private readonly forbidden: ForbiddenPolicy | null = null,
   ) {
-    this.normalizer = new ErrorNormalizer(options);
-    this.bodies = new ErrorBodyBuilder(options);
-    this.requestIdKey = options.requestIdHeader.toLowerCase();
-    const { scheme = 'Bearer', realm = 'api' } = options.authChallenge;
+    // Also built when `errors: false` (a user's `useGlobalFilters(app.get(...))`): the defaults.
+    this.errors = errorSettings(options);
+    this.normalizer = new ErrorNormalizer(this.errors.mappings);
+    this.bodies = new ErrorBodyBuilder(this.errors);
+    this.requestIdHeader = options.requestId.header;
+    this.requestIdKey = this.requestIdHeader.toLowerCase();
+    this.generateRequestId = options.requestId.generate ?? defaultRequestId;
+    this.deleteMissing = options.success ? options.success.deleteMissing : 404;
+    const { scheme = 'Bearer', realm = 'api' } = this.errors.challenge;
     this.challenge = `${scheme} realm="${realm}"`;
   }
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
-    if (this.options.filter === false) {
-      // Registered by forRootAsync but switched off: answer as Nest would without us.
-      return new BaseExceptionFilter(this.adapterHost.httpAdapter).catch(exception, host);
-    }
     const type = host.getType<string>();
     if (type !== 'http') {
       // GraphQL reads a returned error; microservices and websockets read an erroring stream.
@@ -63,11 +73,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
     const request = http.getRequest();
     const response = http.getResponse();
     const adapter = this.adapterHost.httpAdapter;
-    const requestId = assignRequestId(
-      request,
-      this.requestIdKey,
-      this.options.generateRequestId ?? defaultRequestId,
-    );
+    const requestId = assignRequestId(request, this.requestIdKey, this.generateRequestId);
 
     let descriptor = this.normalizer.normalize(exception);
     if (descriptor.status === 404 && isRouteNotFound(exception, request, adapter)) {
@@ -77,10 +83,10 @@ export class StatusExceptionFilter implements ExceptionFilter {
     if (
       descriptor.status === 404 &&
       adapter.getRequestMethod(request) === 'DELETE' &&
-      (missingDeleteAnswer(exception) ?? this.options.deleteMissing) === 204
+      (missingDeleteAnswer(exception) ?? this.deleteMissing) === 204
     ) {
       // The idempotent style: deleting what is not there is done already.
-      adapter.setHeader(response, this.options.requestIdHeader, requestId);
+      adapter.setHeader(response, this.requestIdHeader, requestId);
       originalReply(adapter)(response, undefined, 204);
       return undefined;
     }
@@ -111,13 +117,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
    */
   answerUnmatched(request: any, response: any, requestId?: string): void {
     const adapter = this.adapterHost.httpAdapter;
-    const id =
-      requestId ??
-      assignRequestId(
-        request,
-        this.requestIdKey,
-        this.options.generateRequestId ?? defaultRequestId,
-      );
+    const id = requestId ?? assignRequestId(request, this.requestIdKey, this.generateRequestId);
     const method = String(adapter.getRequestMethod(request));
     const path = pathOf(String(adapter.getRequestUrl(request)));
     let allowed = this.allowedFor(path);
@@ -130,7 +130,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
         adapter.end(response);
         return;
       }
-      adapter.setHeader(response, this.options.requestIdHeader, id);
+      adapter.setHeader(response, this.requestIdHeader, id);
       adapter.setHeader(response, 'Allow', allowed);
       originalReply(adapter)(response, undefined, 204);
       return;
@@ -140,7 +140,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
 
   /** The `Allow` value of a path (OPTIONS included), or undefined for an unknown path. */
   private allowedFor(path: string): string | undefined {
-    if (!this.options.methodNotAllowed) return undefined;
+    if (!this.errors.methodNotAllowed) return undefined;
     const methods = this.allowedMethods.forPath(path);
     return methods.length > 0 ? [...methods, 'OPTIONS'].sort().join(', ') : undefined;
   }
@@ -158,7 +158,7 @@ export class StatusExceptionFilter implements ExceptionFilter {
       return;
     }
     const { contentType, body } = this.bodies.build(descriptor, requestId);
-    adapter.setHeader(response, this.options.requestIdHeader, requestId);
+    adapter.setHeader(response, this.requestIdHeader, requestId);
     const headers = descriptor.headers;
     if (headers) for (const name in headers) adapter.setHeader(response, name, headers[name]);
     adapter.setHeader(response, 'Content-Type', contentType);

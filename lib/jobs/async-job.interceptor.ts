@@ -4,7 +4,7 @@ import { mergeMap, Observable } from 'rxjs';
 import { assignRequestId, defaultRequestId } from '../platform/request-id';
 import { fillTemplate } from '../platform/location';
 import { STATUS_OPTIONS } from '../options/options.token';
-import type { ResolvedStatusOptions } from '../options/status-options';
+import { absoluteLocations, type ResolvedStatusOptions } from '../options/status-options';
 import { JobRunner } from './job-runner';
 import { AsyncMetadata, type AsyncOptions, type AsyncRule } from './job-rules';
 import { absoluteUrl, requestPath } from '../platform/request-target';
@@ -39,8 +39,8 @@ export class AsyncJobInterceptor implements NestInterceptor {
     const adapter = this.adapterHost.httpAdapter;
     const requestId = assignRequestId(
       request,
-      this.options.requestIdHeader.toLowerCase(),
-      this.options.generateRequestId ?? defaultRequestId,
+      this.options.requestId.header.toLowerCase(),
+      this.options.requestId.generate ?? defaultRequestId,
     );
     return next.handle().pipe(
       mergeMap(async (data: unknown) => {
@@ -58,7 +58,7 @@ export class AsyncJobInterceptor implements NestInterceptor {
           idPrefix: plan.rule.idPrefix,
           requestId,
         });
-        const location = this.options.absoluteLocations
+        const location = absoluteLocations(this.options)
           ? absoluteUrl(record.statusUrl, request)
           : record.statusUrl;
         adapter.setHeader(response, 'Location', location);

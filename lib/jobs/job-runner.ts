@@ -14,7 +14,7 @@ import { ErrorNormalizer } from '../errors/error-normalizer';
 import { defaultRequestId } from '../platform/request-id';
 import { fillTemplate } from '../platform/location';
 import { STATUS_OPTIONS } from '../options/options.token';
-import type { ResolvedStatusOptions } from '../options/status-options';
+import { errorSettings, type ResolvedStatusOptions } from '../options/status-options';
 import { BullJobEngine } from './bull-job-engine';
 import type { JobContext, JobProcessor } from './job-context';
 import {
@@ -85,9 +85,11 @@ export class JobRunner
     @Optional() private readonly scanner?: MetadataScanner,
     @Optional() private readonly reflector?: Reflector,
   ) {
+    // Resolved by the module; `resolveJobsOptions` for a runner built by hand in a test.
     this.options = resolveJobsOptions(statusOptions.jobs);
-    this.normalizer = new ErrorNormalizer(statusOptions);
-    this.bodies = new ErrorBodyBuilder(statusOptions);
+    const errors = errorSettings(statusOptions);
+    this.normalizer = new ErrorNormalizer(errors.mappings);
+    this.bodies = new ErrorBodyBuilder(errors);
     const describe = (error: unknown, payload: JobPayload) =>
       this.describeError(error, payload).body;
     this.engine =

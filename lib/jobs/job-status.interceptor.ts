@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } fr
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { map, Observable } from 'rxjs';
 import { STATUS_OPTIONS } from '../options/options.token';
-import type { ResolvedStatusOptions } from '../options/status-options';
+import { absoluteLocations, type ResolvedStatusOptions } from '../options/status-options';
 import { JobNotFoundError } from './job-errors';
 import { isJobRecord, isPending, jobView, type JobRecord } from './job-record';
 import { JobStatusMetadata } from './job-rules';
@@ -59,7 +59,7 @@ export class JobStatusInterceptor implements NestInterceptor {
       return new Response(JSON.stringify(view), {
         status: 303,
         headers: {
-          Location: this.options.absoluteLocations
+          Location: absoluteLocations(this.options)
             ? absoluteUrl(record.resultUrl, request)
             : record.resultUrl,
           'Content-Type': JSON_TYPE,

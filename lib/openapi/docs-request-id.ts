@@ -15,9 +15,8 @@ import { assignRequestId, defaultRequestId } from '../platform/request-id';
  */
 export function withRequestId(app: INestApplication, paths: string[]): void {
   const options = app.get<ResolvedStatusOptions>(STATUS_OPTIONS, { strict: false });
-  const header = options.requestIdHeader;
+  const { header, generate = defaultRequestId } = options.requestId;
   const key = header.toLowerCase();
-  const generate = options.generateRequestId ?? defaultRequestId;
   const served = (url: string | undefined) => {
     const path = (url ?? '/').split('?')[0];
     return paths.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`));

@@ -1,4 +1,4 @@
-import type { ResolvedStatusOptions } from '../options/status-options';
+import type { ResolvedErrorsOptions } from '../options/status-options';
 
 /** A JSON Schema object as OpenAPI 3.0 writes it. */
 export type SchemaObject = Record<string, unknown>;
@@ -82,12 +82,12 @@ export function errorSchemas(): Record<string, SchemaObject> {
 }
 
 /** `application/json` for the envelope, `application/problem+json` for problem details. */
-export function errorMediaType(format: ResolvedStatusOptions['format']): string {
+export function errorMediaType(format: ResolvedErrorsOptions['format']): string {
   return format === 'problem' ? 'application/problem+json' : 'application/json';
 }
 
 /** The base error schema of a format, as a `$ref`. */
-export function errorSchemaRef(format: ResolvedStatusOptions['format']): SchemaObject {
+export function errorSchemaRef(format: ResolvedErrorsOptions['format']): SchemaObject {
   const name = format === 'problem' ? ERROR_SCHEMA.problem : ERROR_SCHEMA.envelope;
   return { $ref: `#/components/schemas/${name}` };
 }

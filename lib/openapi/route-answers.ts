@@ -225,7 +225,7 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     CurrentVersionMeta,
   );
   const httpCode: number | undefined = Reflect.getMetadata(HTTP_CODE_METADATA, facts.handler);
-  const tagged = options.etag !== false && etagRule !== false;
+  const tagged = options.conditional !== false && etagRule !== false;
   const isRead = method === 'GET' || method === 'HEAD';
   // A read is tagged by default (a hash of its body); a write only with its resource's version.
   const tagHeaders: StatusHeader[] =
@@ -287,12 +287,13 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(412, 'If-Match fails', { codes: ['PRECONDITION_FAILED'] });
   }
   if (current && !isRead) {
-    const failed = current.preconditionFailedStatus ?? options.preconditionFailedStatus;
+    const conditional = options.conditional || undefined;
+    const failed = current.preconditionFailedStatus ?? conditional?.preconditionFailedStatus ?? 409;
     answers.add(failed, 'If-Match / If-Unmodified-Since is stale (@CurrentVersion)', {
       codes: [failed === 409 ? 'VERSION_MISMATCH' : 'PRECONDITION_FAILED'],
       extras: { currentVersion: CURRENT_VERSION },
     });
-    if (current.requirePreconditions ?? options.requirePreconditions) {
+    if (current.requirePreconditions ?? conditional?.requirePreconditions) {
       answers.add(428, 'a write without If-Match (@CurrentVersion requires it)', {
         codes: ['PRECONDITION_REQUIRED'],
       });
@@ -337,7 +338,11 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
     answers.add(404, 'the path names no resource', { codes: ['NOT_FOUND'] });
     answers.add(414, 'a path parameter longer than maxParamLength', { codes: ['URI_TOO_LONG'] });
   }
-  if (method === 'DELETE' && (rule.deleteMissing ?? options.deleteMissing) === 404 && hasId) {
+  if (
+    method === 'DELETE' &&
+    (rule.deleteMissing ?? (options.success ? options.success.deleteMissing : 404)) === 404 &&
+    hasId
+  ) {
     answers.add(404, 'DELETE of a resource that does not exist', {});
   }
 
@@ -419,7 +424,7 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
       extras: { retryAfter: RETRY_AFTER },
     });
   }
-  if (options.filter !== false) {
+  if (options.errors !== false) {
     // The request head is checked before any route runs (RFC 9112): on every operation alike.
     answers.add(400, 'a request head the server cannot serve (no Host, unframed body)', {
       codes: ['INVALID_HOST', 'INVALID_TRANSFER_ENCODING'],
@@ -446,8 +451,10 @@ export function routeAnswers(facts: RouteFacts, options: ResolvedStatusOptions):
   const limited = options.rateLimit !== false && !skipsThrottling(targets);
   for (const answer of answers.byStatus.values()) {
     answer.headers.add('X-Request-Id');
-    // Successes get it from the reply shaper (`interceptor`), errors from the filter.
-    if (answer.status >= 400 ? options.filter !== false : options.interceptor !== false) {
+    // Successes get it from the reply hook (on with `success` or `conditional`), errors from
+    // the filter.
+    const replyHook = options.success !== false || options.conditional !== false;
+    if (answer.status >= 400 ? options.errors !== false : replyHook) {
       answer.required.add('X-Request-Id');
     }
     // The throttler counts the request before anything else refuses it (success or error).

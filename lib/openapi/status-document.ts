@@ -2,7 +2,11 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject, SwaggerDocumentOptions } from '@nestjs/swagger';
 import { STATUS_OPTIONS } from '../options/options.token';
-import type { ResolvedStatusOptions } from '../options/status-options';
+import {
+  errorSettings,
+  type ResolvedErrorsOptions,
+  type ResolvedStatusOptions,
+} from '../options/status-options';
 import {
   ERROR_SCHEMA,
   errorMediaType,
@@ -41,7 +45,7 @@ export function loadSwagger(): Swagger {
  * the job body, 204, `ETag` and 304, 303, `Link` / `X-Total-Count`), the errors its decorators,
  * parameters and the module's options make possible (400/413/415/422, 401 + `WWW-Authenticate`,
  * 403, 404, 409/412/428, 429 + `Retry-After`, 503, 500) with the error schema of the app's
- * `format`, the domain errors of `@Throws()`, `X-Request-Id` on every response, and the query
+ * `errors.format`, the domain errors of `@Throws()`, `X-Request-Id` on every response, and the query
  * parameters of `PageQuery` / `CursorQuery` DTOs. Call it after `app.init()` or `listen()`-ready
  * creation (the module's options must be resolvable).
  *
@@ -70,10 +74,11 @@ export function createStatusDocument(
   });
   const resolved = app.get<ResolvedStatusOptions>(STATUS_OPTIONS, { strict: false });
   const controllers = controllersByName(app);
+  const { format } = errorSettings(resolved);
 
   document.components ??= {};
   const schemas = errorSchemas();
-  const used = resolved.format === 'problem' ? ERROR_SCHEMA.problem : ERROR_SCHEMA.envelope;
+  const used = format === 'problem' ? ERROR_SCHEMA.problem : ERROR_SCHEMA.envelope;
   document.components.schemas = { ...document.components.schemas, [used]: schemas[used] };
   const headers: Record<string, unknown> = {};
 
@@ -92,16 +97,11 @@ export function createStatusDocument(
         documented: ownResponseStatuses(handler, controller),
       };
       const answers = routeAnswers(facts, resolved);
-      operation.responses = responsesOf(
-        answers,
-        operation.responses ?? {},
-        resolved.format,
-        headers,
-      );
+      operation.responses = responsesOf(answers, operation.responses ?? {}, format, headers);
       operation.description ??= `Answers ${answers.map((a) => a.status).join(', ')}.`;
       operation.summary ??= `${operation.tags?.[0] ?? controller.name}: ${words(found!.methodKey)}`;
       addQueryParameters(operation, boundTypes(facts).query);
-      limitPathParameters(operation, resolved.maxParamLength);
+      limitPathParameters(operation, resolved.limits.maxParamLength);
       if (answers.some((a) => a.headers.has('WWW-Authenticate') && a.status === 401)) {
         requireCredentials(operation, document);
       } else {
@@ -157,7 +157,7 @@ function controllersByName(app: INestApplication): Map<string, Type<unknown>> {
 function responsesOf(
   answers: Answer[],
   documented: Record<string, any>,
-  format: ResolvedStatusOptions['format'],
+  format: ResolvedErrorsOptions['format'],
   components: Record<string, unknown>,
 ): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
@@ -209,7 +209,7 @@ function describe(answer: Answer): string {
   return `${reasonPhrase(answer.status)}: ${answer.reasons.join('; ')}.${codes}`;
 }
 
-function errorSchema(answer: Answer, format: ResolvedStatusOptions['format']): SchemaObject {
+function errorSchema(answer: Answer, format: ResolvedErrorsOptions['format']): SchemaObject {
   const own: SchemaObject = {
     type: 'object',
     properties: {
@@ -230,7 +230,7 @@ function errorSchema(answer: Answer, format: ResolvedStatusOptions['format']): S
 }
 
 /** A body as the filter writes it, with the status's first code. */
-function exampleBody(answer: Answer, format: ResolvedStatusOptions['format']): object {
+function exampleBody(answer: Answer, format: ResolvedErrorsOptions['format']): object {
   const code = [...answer.codes][0] ?? 'ERROR';
   const message = answer.reasons[0].charAt(0).toUpperCase() + answer.reasons[0].slice(1) + '.';
   const requestId = 'req_7f9c2ba4e88f827d616045507605853e';
@@ -279,7 +279,7 @@ function words(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-/** A path parameter longer than `maxParamLength` is a 414: the schema says so. */
+/** A path parameter longer than `limits.maxParamLength` is a 414: the schema says so. */
 function limitPathParameters(operation: any, maxLength: number): void {
   for (const parameter of operation.parameters ?? []) {
     if (parameter.in === 'path' && parameter.schema?.type === 'string') {
@@ -289,7 +289,7 @@ function limitPathParameters(operation: any, maxLength: number): void {
 }
 
 /**
- * A route that answers 401 asks for the app's HTTP scheme (the one `authChallenge` names, Bearer
+ * A route that answers 401 asks for the app's HTTP scheme (the one `errors.challenge` names, Bearer
  * by default), when the document declares one and the operation names none.
  */
 function requireCredentials(operation: any, document: OpenAPIObject): void {

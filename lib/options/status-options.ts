@@ -1,9 +1,13 @@
 import type { Type } from '@nestjs/common';
-import type { JobsOptions } from './jobs.options';
 import type { AuthOptions } from './auth.options';
-import type { RateLimitOptions } from './rate-limit.options';
-import type { ShutdownOptions } from './shutdown.options';
 import type { BodyLimits, EtagHash, PageLimits } from './limits.options';
+import type { JobsOptions, ResolvedJobsOptions } from './jobs.options';
+import type { RateLimitOptions } from './rate-limit.options';
+import type { ResolvedShutdownOptions, ShutdownOptions } from './shutdown.options';
+
+// The options of `StatusModule.forRoot()`, one class per concern. One rule everywhere: an object
+// turns a part on (its members over the defaults below), `false` turns it off, leaving it out
+// gives the default. They are resolved once, at start-up, checked and frozen.
 
 /** Maps an error class from another package (an ORM, a driver) to an HTTP answer. */
 export interface ErrorMapping<E = any> {
@@ -28,133 +32,238 @@ export interface AuthChallengeOptions {
 }
 
 /**
- * Options of `StatusModule.forRoot()`. Every member is optional; the defaults below are what
- * `StatusModule.forRoot()` with no argument gives.
+ * `errors`: the global exception filter (`APP_FILTER`) and the body of every error. `false`
+ * leaves errors to Nest or to a filter of your own; answers the platform gives before any route
+ * (a malformed request line, a timeout, shutting down) keep the default envelope.
  */
-export class StatusModuleOptions {
+export class ErrorsOptions {
   /**
-   * Body of every error: `'envelope'` is the guide's `{ error, message, code, details?,
-   * requestId, docs? }`; `'problem'` is RFC 9457 `application/problem+json`.
+   * `'envelope'`: the guide's `{ error, message, code, details?, requestId, docs? }`;
+   * `'problem'`: RFC 9457 `application/problem+json`.
    */
   format?: 'envelope' | 'problem' = 'envelope';
   /** Builds the `docs` link (envelope) or `type` URI (problem) of an error from its code. */
   docsUrl?: (code: string) => string | undefined = undefined;
-  /** Header the request id is read from and written to. */
-  requestIdHeader?: string = 'X-Request-Id';
-  /** Makes a request id when the client sent none (or one that is not well formed). */
-  generateRequestId?: () => string = undefined;
   /** Foreign errors to answer with a status of their own instead of a 500. */
-  errorMappings?: ErrorMapping[] = [];
+  mappings?: readonly ErrorMapping[] = [];
   /** The `WWW-Authenticate` challenge added to every 401 that has none. */
-  authChallenge?: AuthChallengeOptions = {};
-  /** Register the global exception filter (`APP_FILTER`). */
-  filter?: boolean = true;
-  /** Register the validation pipe (`APP_PIPE`): 400 for unparseable input, 422 for rule failures. */
-  validation?: boolean = true;
-  /**
-   * Deepest nesting a JSON body may have; deeper is 413 `BODY_TOO_COMPLEX`. The same as
-   * `bodyLimits.maxDepth`, which wins when both are set.
-   */
-  maxBodyDepth?: number = 32;
-  /**
-   * What a body (or query) bound to a DTO may hold: keys per object, elements per array, string
-   * length, values in all, nesting. Checked in one pass before class-transformer; more is 413
-   * `BODY_TOO_COMPLEX` (414 `QUERY_TOO_COMPLEX` for a query). See docs/body-limits.md.
-   */
-  bodyLimits?: BodyLimits = {};
-  /**
-   * Shape successes where Nest hands them to the adapter (`httpAdapter.reply`): request id, 204 for
-   * an empty result, 404 for a `null` GET, `created()` and `@Created` with `Location`, the ETag.
-   */
-  interceptor?: boolean = true;
-  /**
-   * What a DELETE of a resource that does not exist answers app-wide: `404` (default) or `204`
-   * (the idempotent style). The guide: choose one and be consistent. Per route: `@DeleteMissing()`.
-   */
-  deleteMissing?: 404 | 204 = 404;
-  /** Build `Location` headers as absolute URLs (`http://host/api/users/42`) instead of paths. */
-  absoluteLocations?: boolean = false;
-  /** Answer a known path with the wrong method as 405 with `Allow` (instead of 404). */
+  challenge?: AuthChallengeOptions = {};
+  /** Answer a known path asked with another method as 405 with `Allow` (instead of 404). */
   methodNotAllowed?: boolean = true;
-  /**
-   * Conditional requests: strong `ETag`s (hashed by the reply shaper, or from `@ETag`), 304 on
-   * `If-None-Match` / `If-Modified-Since`, `If-Match` locking on `@CurrentVersion()` routes.
-   * Also turns Express's own weak ETag off.
-   */
-  etag?: boolean = true;
-  /**
-   * How a body without a version of its own is hashed into its `ETag`: `'crc32'` (default: CRC-32
-   * and the length, ~7 GB/s) or a `node:crypto` hash such as `'sha1'` or `'sha256'` (collision
-   * resistant, ~2 GB/s). A name neither knows fails at start-up.
-   */
-  etagHash?: EtagHash = 'crc32';
-  /**
-   * Status of a failed `If-Match` / `If-Unmodified-Since` / `If-None-Match` on a write: the
-   * guide's 409 `{ currentVersion }`, or RFC 9110's 412. `@CurrentVersion()` can override it.
-   */
-  preconditionFailedStatus?: 409 | 412 = 409;
-  /**
-   * Answer 428 Precondition Required to a write without a precondition on `@CurrentVersion()`
-   * routes (lost-update protection, RFC 6585). `@CurrentVersion()` can override it.
-   */
-  requirePreconditions?: boolean = false;
-  /** `@Async` jobs: the engine (memory, or BullMQ on Redis), admission, retries, bounds. */
-  jobs?: JobsOptions = {};
-  /**
-   * The auth guard (`APP_GUARD`): 401 before 403 before hidden 404, never 403 to an anonymous
-   * caller. Inert until given an `authenticator` or a route uses an auth decorator; `false` leaves
-   * it out. See the README, "Authentication and authorization".
-   */
-  auth?: AuthOptions | false = {};
-  /**
-   * Rate limiting through `@nestjs/throttler` (`APP_GUARD`, before the auth guard): 429 in the
-   * envelope with `Retry-After`, `X-RateLimit-*` on every limited response. Off unless set; `{}`
-   * uses the app's own `ThrottlerModule`. See the README, "Rate limiting".
-   */
-  rateLimit?: RateLimitOptions | false = false;
-  /**
-   * Page sizes of `@Paginated()` routes: `limit` when the query has none (`defaultLimit`, 20)
-   * and the most a client may ask for (`maxLimit`, 100; more is 422 naming `limit`). A route's
-   * `@Paginated({ maxLimit })` wins over these.
-   */
-  pagination?: PageLimits = {};
-  /**
-   * Graceful shutdown of the HTTP server (`app.enableShutdownHooks()` for signals): from the start
-   * of `app.close()`, 503 `SHUTTING_DOWN` + `Retry-After` to new requests, `Connection: close` on
-   * those under way, idle connections closed, the rest destroyed after `drainMs` (10 s).
-   * `false` leaves the server to Nest. See docs/shutdown.md.
-   */
-  shutdown?: ShutdownOptions | false = {};
+}
+
+/** `requestId`: the id every answer carries, read from the client's header when well formed. */
+export class RequestIdOptions {
+  /** The header it is read from and written to. */
+  header?: string = 'X-Request-Id';
+  /** Makes an id when the client sent none (or one that is not well formed). Default: a UUID. */
+  generate?: () => string = undefined;
+}
+
+/**
+ * `validation`: the global pipe (`APP_PIPE`: 400 for input that cannot be read, 422 for rule
+ * failures) and the media types a body may have. `false` leaves both out.
+ */
+export class ValidationOptions {
   /**
    * Media types a request body may have; anything else (forms and multipart included, which a
-   * browser posts cross-site without asking) is 415 before any parser reads it, on both adapters.
-   * Add `'multipart/form-data'` or `'application/x-www-form-urlencoded'` to take them.
+   * browser posts cross-site without asking) is 415 before any parser reads it.
    */
-  mediaTypes?: string[] = ['application/json'];
+  mediaTypes?: readonly string[] = ['application/json'];
+}
+
+/** `limits`: how much a request may be, in size and in time. */
+export class LimitsOptions {
+  /**
+   * What a body (or query) bound to a DTO may hold: keys per object, elements per array, string
+   * length, values in all, nesting. More is 413 `BODY_TOO_COMPLEX` (414 `QUERY_TOO_COMPLEX` for a
+   * query). See docs/body-limits.md.
+   */
+  body?: BodyLimits = {};
   /**
    * Most milliseconds a request may take to arrive, headers and body (Node's `requestTimeout`):
-   * past it, 408 in the envelope and the connection closed. `0` leaves Node's setting alone.
+   * past it, 408 and the connection closed. `0` leaves Node's setting alone.
    */
   requestTimeout?: number = 30_000;
   /**
    * Longest path parameter, in characters: longer is 414. Fastify's router has it as
-   * `maxParamLength` (100 by default; pass the same to `FastifyAdapter` if you change this);
-   * Express routes get this one.
+   * `maxParamLength` (pass the same to `FastifyAdapter` if you change this).
    */
   maxParamLength?: number = 100;
 }
 
-/** The options with every default filled in. */
-export type ResolvedStatusOptions = Required<
-  Omit<StatusModuleOptions, 'docsUrl' | 'generateRequestId'>
-> &
-  Pick<StatusModuleOptions, 'docsUrl' | 'generateRequestId'>;
+/**
+ * `success`: successes shaped where Nest hands them to the adapter: 204 for nothing, 404 for a
+ * `null` GET, `@Created` / `created()` with `Location`, `@NoContent`. `false` leaves them to Nest.
+ */
+export class SuccessOptions {
+  /** Build `Location` headers as absolute URLs (`http://host/api/users/42`) instead of paths. */
+  absoluteLocations?: boolean = false;
+  /**
+   * What a DELETE of a resource that does not exist answers: `404` or `204` (the idempotent
+   * style). Per route: `@DeleteMissing()`.
+   */
+  deleteMissing?: 404 | 204 = 404;
+}
 
 /**
- * Fills in the defaults: `{ ...new StatusModuleOptions(), ...options }`. Each concern checks its
- * own values at start-up (`StatusModule` calls `checkOptions`).
+ * `conditional`: strong `ETag`s, 304 on `If-None-Match` / `If-Modified-Since`, `If-Match` locking
+ * on `@CurrentVersion()` routes. `false` leaves them out (and Express's own weak ETag on).
  */
-export function resolveOptions(options: StatusModuleOptions = {}): ResolvedStatusOptions {
+export class ConditionalOptions {
+  /**
+   * How a body without a version of its own is hashed into its `ETag`: `'crc32'` (CRC-32 and the
+   * length) or a `node:crypto` hash such as `'sha256'`. A name neither knows fails at start-up.
+   */
+  hash?: EtagHash = 'crc32';
+  /**
+   * Status of a failed precondition on a write: the guide's 409 `{ currentVersion }` or RFC
+   * 9110's 412. `@CurrentVersion()` can override it.
+   */
+  preconditionFailedStatus?: 409 | 412 = 409;
+  /** 428 to a write without a precondition on `@CurrentVersion()` routes (RFC 6585). */
+  requirePreconditions?: boolean = false;
+}
+
+/** `pagination`: page sizes of `@Paginated()` routes; a route's own `@Paginated({ maxLimit })` wins. */
+export class PaginationOptions implements PageLimits {
+  /** `limit` when the query has none. */
+  defaultLimit?: number = 20;
+  /** The most a client may ask for; more is 422 naming `limit`. */
+  maxLimit?: number = 100;
+}
+
+/**
+ * Options of `StatusModule.forRoot()`, one member per concern. Every member is optional: an
+ * object turns a part on, `false` turns it off, leaving it out gives the default shown.
+ *
+ * @example
+ * StatusModule.forRoot({
+ *   errors: { format: 'problem' },
+ *   conditional: { preconditionFailedStatus: 412 },
+ *   rateLimit: { throttler: { throttlers: [{ limit: 100, ttl: 60_000 }] } },
+ * })
+ */
+export class StatusModuleOptions {
+  /** The exception filter and the error body. On by default. */
+  errors?: ErrorsOptions | false = {};
+  /** The request id. Always on. */
+  requestId?: RequestIdOptions = {};
+  /** The validation pipe and the media-type check. On by default. */
+  validation?: ValidationOptions | false = {};
+  /** Request size and time limits. */
+  limits?: LimitsOptions = {};
+  /** Success statuses at the reply. On by default. */
+  success?: SuccessOptions | false = {};
+  /** Conditional requests. On by default. */
+  conditional?: ConditionalOptions | false = {};
+  /**
+   * The auth guard: 401 before 403 before a hidden 404. On by default but inert until given an
+   * `authenticator` or a route uses an auth decorator. See docs/auth.md.
+   */
+  auth?: AuthOptions | false = {};
+  /** Rate limiting through `@nestjs/throttler` (an optional peer). Off unless given. */
+  rateLimit?: RateLimitOptions | false = false;
+  /** `@Async` jobs: the engine (memory, or BullMQ on Redis), admission, retries, bounds. */
+  jobs?: JobsOptions = {};
+  /** Page sizes of `@Paginated()` routes. */
+  pagination?: PaginationOptions = {};
+  /** Graceful shutdown of the HTTP server. On by default. See docs/shutdown.md. */
+  shutdown?: ShutdownOptions | false = {};
+}
+
+/** A concern's options with every default filled in (functions may stay unset). */
+type Resolved<T, Unset extends keyof T = never> = Readonly<
+  Required<Omit<T, Unset>> & Pick<T, Unset>
+>;
+
+export type ResolvedErrorsOptions = Resolved<ErrorsOptions, 'docsUrl'>;
+export type ResolvedRequestIdOptions = Resolved<RequestIdOptions, 'generate'>;
+export type ResolvedValidationOptions = Resolved<ValidationOptions>;
+export type ResolvedLimitsOptions = Readonly<{
+  body: Readonly<Required<BodyLimits>>;
+  requestTimeout: number;
+  maxParamLength: number;
+}>;
+export type ResolvedSuccessOptions = Resolved<SuccessOptions>;
+export type ResolvedConditionalOptions = Resolved<ConditionalOptions>;
+
+/** What `@InjectStatusOptions()` gives: every concern resolved, `false` where a part is off. */
+export interface ResolvedStatusOptions {
+  readonly errors: ResolvedErrorsOptions | false;
+  readonly requestId: ResolvedRequestIdOptions;
+  readonly validation: ResolvedValidationOptions | false;
+  readonly limits: ResolvedLimitsOptions;
+  readonly success: ResolvedSuccessOptions | false;
+  readonly conditional: ResolvedConditionalOptions | false;
+  readonly auth: Readonly<AuthOptions> | false;
+  readonly rateLimit: Readonly<RateLimitOptions> | false;
+  readonly jobs: Readonly<ResolvedJobsOptions>;
+  readonly pagination: Readonly<Required<PageLimits>>;
+  readonly shutdown: Readonly<ResolvedShutdownOptions> | false;
+}
+
+/** The defaults of a concern that is switched off but whose settings the platform still reads. */
+export const DEFAULT_ERRORS: ResolvedErrorsOptions = Object.freeze(
+  withDefaults(ErrorsOptions, {}),
+) as ResolvedErrorsOptions;
+
+/** The error settings in force: the concern's, or its defaults when `errors: false`. */
+export function errorSettings(options: ResolvedStatusOptions): ResolvedErrorsOptions {
+  return options.errors === false ? DEFAULT_ERRORS : options.errors;
+}
+
+/** Whether `Location` headers are absolute URLs (`success.absoluteLocations`; paths when off). */
+export function absoluteLocations(options: ResolvedStatusOptions): boolean {
+  return options.success !== false && options.success.absoluteLocations;
+}
+
+/** Where each option of 0.1 went, so that an old option fails at start-up with its new place. */
+export const MOVED_OPTIONS: Readonly<Record<string, string>> = Object.freeze({
+  format: 'errors.format',
+  docsUrl: 'errors.docsUrl',
+  errorMappings: 'errors.mappings',
+  authChallenge: 'errors.challenge',
+  methodNotAllowed: 'errors.methodNotAllowed',
+  filter: 'errors: false',
+  requestIdHeader: 'requestId.header',
+  generateRequestId: 'requestId.generate',
+  mediaTypes: 'validation.mediaTypes',
+  bodyLimits: 'limits.body',
+  maxBodyDepth: 'limits.body.maxDepth',
+  requestTimeout: 'limits.requestTimeout',
+  maxParamLength: 'limits.maxParamLength',
+  interceptor: 'success: false',
+  absoluteLocations: 'success.absoluteLocations',
+  deleteMissing: 'success.deleteMissing',
+  etag: 'conditional: false',
+  etagHash: 'conditional.hash',
+  preconditionFailedStatus: 'conditional.preconditionFailedStatus',
+  requirePreconditions: 'conditional.requirePreconditions',
+});
+
+/** `{ ...new Defaults(), ...options }`, ignoring members set to `undefined`. */
+export function withDefaults<T extends object>(Defaults: new () => T, options: T): Required<T> {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  return { ...new StatusModuleOptions(), ...defined } as ResolvedStatusOptions;
+  return { ...new Defaults(), ...defined } as Required<T>;
+}
+
+/**
+ * An option's value as the one rule reads it: `false` is off, `undefined` is the default, an
+ * object is the concern's members over its defaults. Anything else fails at start-up.
+ */
+export function part<T extends object>(
+  name: string,
+  value: T | false | undefined,
+  Defaults: new () => T,
+  canBeOff: boolean,
+): Required<T> | false {
+  if (value === false && canBeOff) return false;
+  if (value === undefined) return withDefaults(Defaults, {} as T);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `StatusModule: ${name} takes an object${canBeOff ? ' or false' : ''}; got ${String(value)}.`,
+    );
+  }
+  return withDefaults(Defaults, value);
 }

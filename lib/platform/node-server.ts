@@ -29,7 +29,7 @@ export interface ServerErrorAnswers {
  * - what its parser refuses (`clientError`): a malformed request line or header (400), a head
  *   over the size limit (431; 414 when the request line alone is), a method it does not know
  *   (501), an HTTP version it does not speak (505), a request that took longer than
- *   `requestTimeout` to arrive (408, on both adapters: Fastify turns Node's timeout off);
+ *   `limits.requestTimeout` to arrive (408, on both adapters: Fastify turns Node's timeout off);
  * - `CONNECT` (no listener: Node would drop the connection unanswered): 501.
  * Two of Node's own answers are handed to the app instead, so they are counted by the rate limit
  * and answered in the envelope: a missing `Host` (Node's `requireHostHeader`) and an `Expect`

@@ -46,7 +46,7 @@ export function NoContent(): MethodDecorator {
 
 /**
  * What a DELETE of a resource that does not exist answers, for one route or controller:
- * `404` (the default, set app-wide with the `deleteMissing` option) or `204` (idempotent style).
+ * `404` (the default, set app-wide with `success.deleteMissing`) or `204` (idempotent style).
  * "Does not exist" is the handler throwing a `NotFoundError` (or Nest's `NotFoundException`).
  *
  * @example

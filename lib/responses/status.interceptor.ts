@@ -7,7 +7,7 @@ import { SuccessRule, SuccessRuleMetadata } from './success-rules';
 /**
  * Behind `@DeleteMissing` only (route-scoped: other routes pay for no interceptor): a DELETE of a
  * missing resource answers as the route says, 204 (done already) or its 404, whatever the app-wide
- * `deleteMissing`. `@Created` needs none (see `created-route.ts`).
+ * `success.deleteMissing`. `@Created` needs none (see `created-route.ts`).
  */
 @Injectable()
 export class StatusInterceptor implements NestInterceptor {

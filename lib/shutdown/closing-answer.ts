@@ -3,7 +3,7 @@ import { ErrorBodyBuilder } from '../errors/error-body';
 import { ErrorNormalizer } from '../errors/error-normalizer';
 import { assignRequestId, defaultRequestId } from '../platform/request-id';
 import { pathOf } from '../platform/request-target';
-import type { ResolvedStatusOptions } from '../options/status-options';
+import { errorSettings, type ResolvedStatusOptions } from '../options/status-options';
 import { ShuttingDownError } from './shutting-down.error';
 
 /** Answers one request at the Node server, without the framework. */
@@ -19,18 +19,19 @@ export function closingAnswer(
   options: ResolvedStatusOptions,
   retryAfterSeconds: number,
 ): ClosingAnswer {
-  const descriptor = new ErrorNormalizer(options).normalize(
+  const errors = errorSettings(options);
+  const descriptor = new ErrorNormalizer(errors.mappings).normalize(
     new ShuttingDownError(undefined, retryAfterSeconds),
   );
-  const bodies = new ErrorBodyBuilder(options);
-  const requestIdKey = options.requestIdHeader.toLowerCase();
-  const generate = options.generateRequestId ?? defaultRequestId;
+  const bodies = new ErrorBodyBuilder(errors);
+  const { header, generate = defaultRequestId } = options.requestId;
+  const requestIdKey = header.toLowerCase();
   return (request, response) => {
     const requestId = assignRequestId(request, requestIdKey, generate);
     const { contentType, body } = bodies.build(descriptor, requestId, pathOf(request.url ?? '/'));
     response.setHeader('Content-Type', contentType);
     response.setHeader('Content-Length', Buffer.byteLength(body));
-    response.setHeader(options.requestIdHeader, requestId);
+    response.setHeader(header, requestId);
     for (const [name, value] of Object.entries(descriptor.headers ?? {})) {
       response.setHeader(name, value);
     }

@@ -4,7 +4,7 @@ import type { BodyLimitName, StructureProblem } from './body-limits';
 type Breach = Extract<StructureProblem, { kind: 'limit' }>;
 
 /**
- * 413: the body is within the byte limit but holds more than `bodyLimits` allows (too many keys,
+ * 413: the body is within the byte limit but holds more than `limits.body` allows (too many keys,
  * elements or values, too long a string, too deep). The message names the limit and the JSON
  * pointer where it was hit, never a value of the body.
  */
@@ -21,7 +21,7 @@ export class BodyTooComplexError extends DomainError {
 }
 
 /**
- * 414: a query string that parses into more than `bodyLimits` allows (a query is part of the
+ * 414: a query string that parses into more than `limits.body` allows (a query is part of the
  * target URI, not the content, so the status is URI Too Long rather than 413).
  */
 export class QueryTooComplexError extends DomainError {
@@ -49,7 +49,7 @@ function describeBreach(subject: 'body' | 'query', breach: Breach): string {
   const place = breach.pointer === '' ? 'at the top level' : `at ${breach.pointer}`;
   return (
     `The ${subject} ${whatBroke(breach)} ${place} (limit ${breach.limit}). ` +
-    `${HINT[breach.limit](subject)}, or raise bodyLimits.${breach.limit}.`
+    `${HINT[breach.limit](subject)}, or raise limits.body.${breach.limit}.`
   );
 }
 

@@ -1,7 +1,7 @@
 import type { BodyLimits } from '../options/limits.options';
 export type { BodyLimits };
 
-/** The name of one limit, as the 413's message and `bodyLimits` spell it. */
+/** The name of one limit, as the 413's message and `limits.body` spell it. */
 export type BodyLimitName = keyof BodyLimits;
 
 /**
@@ -19,19 +19,14 @@ export const DEFAULT_BODY_LIMITS: Readonly<Required<BodyLimits>> = Object.freeze
 });
 
 /**
- * The limits in force: `bodyLimits` member by member over the defaults, with `maxBodyDepth` (the
- * older option) as the depth when `bodyLimits.maxDepth` is not set. A limit that is not a whole
- * number of 1 or more (or `Infinity`, for none) fails at start-up.
+ * The limits in force: `limits.body` member by member over the defaults. A limit that is not a
+ * whole number of 1 or more (or `Infinity`, for none) fails at start-up.
  */
-export function resolveBodyLimits(
-  limits: BodyLimits = {},
-  maxBodyDepth?: number,
-): Readonly<Required<BodyLimits>> {
+export function resolveBodyLimits(limits: BodyLimits = {}): Readonly<Required<BodyLimits>> {
   const resolved = { ...DEFAULT_BODY_LIMITS };
-  if (maxBodyDepth !== undefined) resolved.maxDepth = checkedLimit('maxBodyDepth', maxBodyDepth);
   for (const name of Object.keys(DEFAULT_BODY_LIMITS) as BodyLimitName[]) {
     const value = limits[name];
-    if (value !== undefined) resolved[name] = checkedLimit(`bodyLimits.${name}`, value);
+    if (value !== undefined) resolved[name] = checkedLimit(`limits.body.${name}`, value);
   }
   return Object.freeze(resolved);
 }

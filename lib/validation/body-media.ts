@@ -4,7 +4,7 @@ import type { DomainError } from '../errors/domain-errors';
 import { UnsupportedMediaTypeError } from '../errors/domain-errors';
 import { refuseRequestHead } from '../errors/client-error';
 import { UnsupportedCharsetError, UnsupportedContentEncodingError } from '../errors/request-errors';
-import type { ResolvedStatusOptions } from '../options/status-options';
+import type { ResolvedValidationOptions } from '../options/status-options';
 
 const CHECKED = Symbol('nestjs-status.requestsChecked');
 
@@ -54,20 +54,20 @@ export function alignBodyMedia(adapter: AbstractHttpAdapter): void {
  * no parser, a middleware before the routes). Answers, in the envelope:
  * - the request head the app cannot serve (`refuseRequestHead`: `Host`, `Expect`, version,
  *   transfer codings), when `head` is set;
- * - a body the app does not take (`refuseBodyMedia`), when `media` is set.
+ * - a body the app does not take (`refuseBodyMedia`), when `validation` is on.
  * Called from the module's `configure`, once the parsers are in place.
  */
 export function checkRequestsBeforeParsing(
   adapter: AbstractHttpAdapter,
-  options: Pick<ResolvedStatusOptions, 'mediaTypes'>,
-  checks: { head: boolean; media: boolean },
+  validation: ResolvedValidationOptions | undefined,
+  checks: { head: boolean },
 ): void {
   const instance = adapter.getInstance();
-  if (!instance || instance[CHECKED] || (!checks.head && !checks.media)) return;
-  const accepted = options.mediaTypes.map((type) => type.toLowerCase());
+  if (!instance || instance[CHECKED] || (!checks.head && !validation)) return;
+  const accepted = validation?.mediaTypes.map((type) => type.toLowerCase());
   const refuse = (request: IncomingMessage): DomainError | undefined =>
     (checks.head ? refuseRequestHead(request) : undefined) ??
-    (checks.media ? refuseBodyMedia(request.headers, accepted) : undefined);
+    (accepted ? refuseBodyMedia(request.headers, accepted) : undefined);
   if (adapter.getType() === 'fastify') {
     if (typeof instance.addHook !== 'function') return;
     instance[CHECKED] = true;

@@ -8,7 +8,7 @@ import {
   BodyLimits,
   escapePointerSegment,
   inspectStructure,
-  resolveBodyLimits,
+  DEFAULT_BODY_LIMITS,
 } from './body-limits';
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object, Buffer, undefined]);
@@ -20,13 +20,12 @@ const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object, Buf
  * rejected (whitelist). Query and path DTOs go through the same rules.
  *
  * Before class-transformer sees a body or query bound to a DTO, one linear walk checks it against
- * `bodyLimits` (413 `BODY_TOO_COMPLEX`, 414 `QUERY_TOO_COMPLEX` for a query) and for
+ * `limits.body` (413 `BODY_TOO_COMPLEX`, 414 `QUERY_TOO_COMPLEX` for a query) and for
  * `__proto__` / `constructor.prototype` keys (400 `FORBIDDEN_PROPERTY`): class-transformer's cost
  * grows with the square of an object's key count, and its recursion with the nesting.
  */
 @Injectable()
 export class StatusValidationPipe extends ValidationPipe {
-  private readonly enabled: boolean;
   private readonly limits: Readonly<Required<BodyLimits>>;
 
   constructor(@Optional() @Inject(STATUS_OPTIONS) options?: ResolvedStatusOptions) {
@@ -38,12 +37,10 @@ export class StatusValidationPipe extends ValidationPipe {
       validationError: { target: false, value: true },
       exceptionFactory: (errors) => new ValidationFailedError(toFieldProblems(errors)),
     });
-    this.enabled = options?.validation ?? true;
-    this.limits = resolveBodyLimits(options?.bodyLimits, options?.maxBodyDepth);
+    this.limits = options?.limits.body ?? DEFAULT_BODY_LIMITS;
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (!this.enabled) return value;
     const { type, data, metatype } = metadata;
     if (type === 'body' && !data && !PRIMITIVES.has(metatype)) {
       if (value === undefined) {
@@ -74,7 +71,7 @@ export class StatusValidationPipe extends ValidationPipe {
     return super.transform(value, metadata);
   }
 
-  /** Throws the answer to a value that breaks `bodyLimits` or carries a forbidden key. */
+  /** Throws the answer to a value that breaks `limits.body` or carries a forbidden key. */
   private checkStructure(value: object, type: 'body' | 'query', field?: string): void {
     const problem = inspectStructure(value, this.limits);
     if (problem === undefined) return;

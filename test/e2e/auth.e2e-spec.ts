@@ -327,9 +327,9 @@ describe.each(ADAPTERS)('auth guard on %s', (_name, makeAdapter) => {
 });
 
 describe.each(ADAPTERS)('auth options on %s', (_name, makeAdapter) => {
-  it('the challenge takes its scheme and realm from authChallenge', async () => {
+  it('the challenge takes its scheme and realm from errors.challenge', async () => {
     const running = await startApp(
-      appWith({ authChallenge: { scheme: 'Bearer', realm: 'shop' } }),
+      appWith({ errors: { challenge: { scheme: 'Bearer', realm: 'shop' } } }),
       makeAdapter,
     );
     try {
@@ -361,7 +361,7 @@ describe.each(ADAPTERS)('auth options on %s', (_name, makeAdapter) => {
   });
 
   it('the problem format carries the same challenge', async () => {
-    const running = await startApp(appWith({ format: 'problem' }), makeAdapter);
+    const running = await startApp(appWith({ errors: { format: 'problem' } }), makeAdapter);
     try {
       const res = await request(running.url).get('/profile').set(bearer(EXPIRED_TOKEN));
       expect(res.status).toBe(401);

@@ -70,7 +70,7 @@ describe.each(LIMITED_ADAPTERS)('body limits (defaults) on %s', (_name, makeAdap
     expect(res.body).toEqual(
       tooComplex(
         'The body has an object with more than 1000 keys at the top level (limit maxKeys). ' +
-          'Send fewer keys, or raise bodyLimits.maxKeys.',
+          'Send fewer keys, or raise limits.body.maxKeys.',
       ),
     );
     expect(res.headers['x-request-id']).toBe(res.body.requestId);
@@ -103,7 +103,7 @@ describe.each(LIMITED_ADAPTERS)('body limits (defaults) on %s', (_name, makeAdap
     expect(over.body).toEqual(
       tooComplex(
         'The body has an object with more than 1000 keys at /meta (limit maxKeys). ' +
-          'Send fewer keys, or raise bodyLimits.maxKeys.',
+          'Send fewer keys, or raise limits.body.maxKeys.',
       ),
     );
   });
@@ -116,7 +116,7 @@ describe.each(LIMITED_ADAPTERS)('body limits (defaults) on %s', (_name, makeAdap
     expect(over.body).toEqual(
       tooComplex(
         'The body has an array with more than 10000 elements at /tags (limit maxArrayLength). ' +
-          'Send fewer elements, or raise bodyLimits.maxArrayLength.',
+          'Send fewer elements, or raise limits.body.maxArrayLength.',
       ),
     );
   });
@@ -135,7 +135,7 @@ describe.each(LIMITED_ADAPTERS)('body limits (defaults) on %s', (_name, makeAdap
     expect(over.body).toEqual(
       tooComplex(
         'The body has more than 20000 values in all; the count passed the limit at /tags ' +
-          '(limit maxNodes). Send a smaller body, or raise bodyLimits.maxNodes.',
+          '(limit maxNodes). Send a smaller body, or raise limits.body.maxNodes.',
       ),
     );
   });
@@ -148,7 +148,7 @@ describe.each(LIMITED_ADAPTERS)('body limits (defaults) on %s', (_name, makeAdap
     expect(over.body).toEqual(
       tooComplex(
         'The body has a string longer than 1048576 characters at /text (limit maxStringLength). ' +
-          'Send a shorter string, or raise bodyLimits.maxStringLength.',
+          'Send a shorter string, or raise limits.body.maxStringLength.',
       ),
     );
     expect(over.text.length).toBeLessThan(1000);
@@ -163,7 +163,7 @@ describe.each(LIMITED_ADAPTERS)('body limits (defaults) on %s', (_name, makeAdap
     expect(over.body).toEqual(
       tooComplex(
         `The body is nested more than 32 levels deep at /meta${'/a'.repeat(31)} ` +
-          '(limit maxDepth). Send a flatter body, or raise bodyLimits.maxDepth.',
+          '(limit maxDepth). Send a flatter body, or raise limits.body.maxDepth.',
       ),
     );
   });
@@ -184,7 +184,9 @@ describe.each(LIMITED_ADAPTERS)('body limits (configured) on %s', (_name, makeAd
   let http: ReturnType<typeof request>;
   beforeAll(async () => {
     running = await startNotes(makeAdapter, {
-      bodyLimits: { maxKeys: 6, maxArrayLength: 3, maxStringLength: 10, maxNodes: 12, maxDepth: 3 },
+      limits: {
+        body: { maxKeys: 6, maxArrayLength: 3, maxStringLength: 10, maxNodes: 12, maxDepth: 3 },
+      },
     });
     http = request(running.url);
   });
@@ -216,7 +218,7 @@ describe.each(LIMITED_ADAPTERS)('body limits (configured) on %s', (_name, makeAd
     expect(res.status).toBe(413);
     expect(res.body.message).toBe(
       'The body has a key longer than 10 characters in the object at /meta ' +
-        '(limit maxStringLength). Send a shorter string, or raise bodyLimits.maxStringLength.',
+        '(limit maxStringLength). Send a shorter string, or raise limits.body.maxStringLength.',
     );
   });
 
@@ -230,7 +232,7 @@ describe.each(LIMITED_ADAPTERS)('body limits (configured) on %s', (_name, makeAd
       code: 'QUERY_TOO_COMPLEX',
       message:
         'The query has an array with more than 3 elements at /tag (limit maxArrayLength). ' +
-        'Send fewer elements, or raise bodyLimits.maxArrayLength.',
+        'Send fewer elements, or raise limits.body.maxArrayLength.',
       requestId: expect.stringMatching(REQUEST_ID),
     });
   });
@@ -239,7 +241,7 @@ describe.each(LIMITED_ADAPTERS)('body limits (configured) on %s', (_name, makeAd
 describe.each(LIMITED_ADAPTERS)('maxBodyDepth on %s', (_name, makeAdapter) => {
   let running: RunningApp;
   beforeAll(async () => {
-    running = await startNotes(makeAdapter, { maxBodyDepth: 3 });
+    running = await startNotes(makeAdapter, { limits: { body: { maxDepth: 3 } } });
   });
   afterAll(() => running.close());
 
@@ -251,7 +253,7 @@ describe.each(LIMITED_ADAPTERS)('maxBodyDepth on %s', (_name, makeAdapter) => {
     expect(over.status).toBe(413);
     expect(over.body.message).toBe(
       'The body is nested more than 3 levels deep at /meta/a/b (limit maxDepth). ' +
-        'Send a flatter body, or raise bodyLimits.maxDepth.',
+        'Send a flatter body, or raise limits.body.maxDepth.',
     );
   });
 });

@@ -576,7 +576,7 @@ describe.each(ADAPTERS)('conditional options on %s', (name, makeAdapter) => {
   }
 
   it('answers a stale If-Match with 412 when preconditionFailedStatus is 412', async () => {
-    const { http, store } = await start({ preconditionFailedStatus: 412 });
+    const { http, store } = await start({ conditional: { preconditionFailedStatus: 412 } });
     const res = await http.put('/docs/42').set('If-Match', '"v3"').send({ title: 'x' });
     expect(res.status).toBe(412);
     expect(res.body).toEqual({
@@ -591,7 +591,7 @@ describe.each(ADAPTERS)('conditional options on %s', (name, makeAdapter) => {
   });
 
   it('answers an unconditional write with 428 under requirePreconditions, but 404 wins', async () => {
-    const { http, store } = await start({ requirePreconditions: true });
+    const { http, store } = await start({ conditional: { requirePreconditions: true } });
     const res = await http.put('/docs/42').send({ title: 'x' });
     expect(res.status).toBe(428);
     expect(res.body.message).toBe(
@@ -609,8 +609,8 @@ describe.each(ADAPTERS)('conditional options on %s', (name, makeAdapter) => {
     );
   });
 
-  it("hashes with a node:crypto algorithm when told to (etagHash: 'sha1')", async () => {
-    const { http } = await start({ etagHash: 'sha1' });
+  it("hashes with a node:crypto algorithm when told to (conditional.hash: 'sha1')", async () => {
+    const { http } = await start({ conditional: { hash: 'sha1' } });
     const res = await http.get('/hashed/item');
     expect(res.status).toBe(200);
     expect(res.headers.etag).toBe(sha1TagOf(res.text));
@@ -623,15 +623,15 @@ describe.each(ADAPTERS)('conditional options on %s', (name, makeAdapter) => {
   });
 
   it('refuses at start-up a hash that neither zlib nor node:crypto has', () => {
-    expect(() => StatusModule.forRoot({ etagHash: 'crc64' })).toThrow(
-      "StatusModule: etagHash 'crc64' is neither 'crc32' nor a node:crypto hash that works here.",
+    expect(() => StatusModule.forRoot({ conditional: { hash: 'crc64' } })).toThrow(
+      "StatusModule: conditional.hash 'crc64' is neither 'crc32' nor a node:crypto hash that works here.",
     );
     // Tried, not looked up in a list: OpenSSL's own spellings work.
-    expect(() => StatusModule.forRoot({ etagHash: 'SHA256' })).not.toThrow();
+    expect(() => StatusModule.forRoot({ conditional: { hash: 'SHA256' } })).not.toThrow();
   });
 
   it('carries currentVersion as an extension member in RFC 9457 problems', async () => {
-    const { http } = await start({ format: 'problem' });
+    const { http } = await start({ errors: { format: 'problem' } });
     const res = await http.put('/docs/42').set('If-Match', '"v3"').send({ title: 'x' });
     expect(res.status).toBe(409);
     expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
@@ -649,7 +649,7 @@ describe.each(ADAPTERS)('conditional options on %s', (name, makeAdapter) => {
       {
         imports: [
           StatusModule.forRootAsync({
-            useFactory: () => ({ preconditionFailedStatus: 412 as const, etag: true }),
+            useFactory: () => ({ conditional: { preconditionFailedStatus: 412 as const } }),
           }),
         ],
         controllers: [DocsController],
@@ -664,10 +664,12 @@ describe.each(ADAPTERS)('conditional options on %s', (name, makeAdapter) => {
     );
   });
 
-  it('is switched off by forRootAsync({ etag: false })', async () => {
+  it('is switched off by forRootAsync({ conditional: false })', async () => {
     running = await startApp(
       {
-        imports: [StatusModule.forRootAsync({ useFactory: () => ({ etag: false }) })],
+        imports: [
+          StatusModule.forRootAsync({ useFactory: () => ({ conditional: false as const }) }),
+        ],
         controllers: [DocsController],
         providers: [DocStore, DocVersions],
       },
@@ -682,7 +684,7 @@ describe.each(ADAPTERS)('conditional options on %s', (name, makeAdapter) => {
   });
 
   it('leaves ETags to the framework when the etag part is off', async () => {
-    const { http } = await start({ etag: false });
+    const { http } = await start({ conditional: false });
     const res = await http.get('/docs/42');
     expect(res.status).toBe(200);
     if (name === 'express') expect(res.headers.etag).toMatch(/^W\//);

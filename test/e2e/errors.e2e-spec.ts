@@ -2,25 +2,27 @@ import { ArgumentsHost, Catch, ExceptionFilter, NotFoundException } from '@nestj
 import { APP_FILTER } from '@nestjs/core';
 import { Agent, IncomingMessage, ServerResponse, request as httpRequest } from 'node:http';
 import request from 'supertest';
-import { StatusExceptionFilter, StatusModule, StatusModuleOptions } from '../../lib';
+import { type ErrorsOptions, StatusExceptionFilter, StatusModule } from '../../lib';
 import { ADAPTERS, REQUEST_ID, RunningApp, shapeOf, startApp } from '../support/http-app';
 import { EntityNotFoundError, ThingsController } from './fixtures/errors.fixture';
 
 const ENVELOPE_SHAPE = { code: 'string', error: 'string', message: 'string', requestId: 'string' };
 
-function appWith(options: StatusModuleOptions = {}) {
+function appWith(errors: ErrorsOptions = {}) {
   return {
     imports: [
       StatusModule.forRoot({
-        errorMappings: [
-          {
-            error: EntityNotFoundError,
-            status: 404,
-            code: 'THING_NOT_FOUND',
-            message: 'No such thing.',
-          },
-        ],
-        ...options,
+        errors: {
+          mappings: [
+            {
+              error: EntityNotFoundError,
+              status: 404,
+              code: 'THING_NOT_FOUND',
+              message: 'No such thing.',
+            },
+          ],
+          ...errors,
+        },
       }),
     ],
     controllers: [ThingsController],
@@ -222,7 +224,7 @@ describe.each(ADAPTERS)('error contract on %s', (_name, makeAdapter) => {
       code: 'BODY_TOO_COMPLEX',
       message:
         `The body is nested more than 32 levels deep at /address${'/city'.repeat(31)} ` +
-        '(limit maxDepth). Send a flatter body, or raise bodyLimits.maxDepth.',
+        '(limit maxDepth). Send a flatter body, or raise limits.body.maxDepth.',
     });
     expect((await http.get('/things/1')).status).toBe(200);
   });

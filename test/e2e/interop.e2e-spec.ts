@@ -45,7 +45,10 @@ describe.each(ADAPTERS)("Nest's errorCode as our code on %s", (_name, makeAdapte
     let running: RunningApp;
     beforeAll(async () => {
       running = await startApp(
-        { imports: [StatusModule.forRoot({ format })], controllers: [NestCodesController] },
+        {
+          imports: [StatusModule.forRoot({ errors: { format } })],
+          controllers: [NestCodesController],
+        },
         makeAdapter,
       );
     });
@@ -87,7 +90,7 @@ function legacy(status: number, error: string, message: string, errorCode: strin
 
 const VARIANTS: ReadonlyArray<readonly [string, StatusModuleOptions]> = [
   ["beside StatusModule's filter", {}],
-  ['with StatusModule.forRoot({ filter: false })', { filter: false }],
+  ['with StatusModule.forRoot({ errors: false })', { errors: false }],
 ];
 
 describe.each(ADAPTERS)("an app's own catch-all filter on %s", (_name, makeAdapter) => {
@@ -198,7 +201,7 @@ describe.each(ADAPTERS)(
     beforeAll(async () => {
       running = await startApp(
         {
-          imports: [StatusModule.forRoot({ filter: false, auth: { authenticator: nobody } })],
+          imports: [StatusModule.forRoot({ errors: false, auth: { authenticator: nobody } })],
           controllers: [UsersController],
         },
         makeAdapter,

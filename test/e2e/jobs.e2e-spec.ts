@@ -383,8 +383,8 @@ describe.each(ADAPTERS)('@Async job options on %s', (_name, makeAdapter) => {
     expect(gone.body.code).toBe('JOB_NOT_FOUND');
   });
 
-  it('writes a failed job\'s error as RFC 9457 problem details with format: "problem"', async () => {
-    const { url } = await start({ format: 'problem' });
+  it('writes a failed job\'s error as RFC 9457 problem details with errors.format: "problem"', async () => {
+    const { url } = await start({ errors: { format: 'problem' } });
     const accepted = await request(url)
       .post('/api/exports')
       .send({ name: 'd', outcome: 'conflict' });
@@ -421,8 +421,8 @@ describe.each(ADAPTERS)('@Async job options on %s', (_name, makeAdapter) => {
     expect(done.body).toMatchObject({ status: 'succeeded', result: { count: 3 } });
   });
 
-  it('gives absolute Locations (202 and 303) with absoluteLocations, the body keeping paths', async () => {
-    const { url } = await start({ absoluteLocations: true });
+  it('gives absolute Locations (202 and 303) with success.absoluteLocations, the body keeping paths', async () => {
+    const { url } = await start({ success: { absoluteLocations: true } });
     const accepted = await request(url).post('/api/exports').send({ name: 'abs' });
     expect(accepted.headers.location).toBe(`${url}${accepted.body.statusUrl}`);
     expect(accepted.body.statusUrl).toMatch(/^\/api\/exports\/jobs\//);

@@ -72,7 +72,7 @@ describe.each(ADAPTERS)('StatusModule registration on %s', (_name, makeAdapter) 
       {
         imports: [
           StatusModule.forRootAsync({
-            useFactory: async () => ({ format: 'problem' as const }),
+            useFactory: async () => ({ errors: { format: 'problem' as const } }),
           }),
         ],
         controllers: [ModuleController],
@@ -96,7 +96,11 @@ describe.each(ADAPTERS)('StatusModule registration on %s', (_name, makeAdapter) 
       {
         imports: [
           StatusModule.forRootAsync({
-            useFactory: () => ({ filter: false, validation: false, interceptor: false }),
+            useFactory: () => ({
+              errors: false as const,
+              validation: false as const,
+              success: false as const,
+            }),
           }),
         ],
         controllers: [ModuleController],

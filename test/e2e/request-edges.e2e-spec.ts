@@ -94,7 +94,7 @@ const JSON_ONLY = {
 
 function appWith(options: StatusModuleOptions = {}) {
   return {
-    imports: [StatusModule.forRoot({ requestTimeout: REQUEST_TIMEOUT, ...options })],
+    imports: [StatusModule.forRoot({ ...options, limits: { requestTimeout: REQUEST_TIMEOUT } })],
     controllers: [ItemsController],
   };
 }
@@ -365,7 +365,9 @@ describe.each(ADAPTERS)('media types an app opts in to on %s', (_name, makeAdapt
   let running: RunningApp;
   beforeAll(async () => {
     running = await startApp(
-      appWith({ mediaTypes: ['application/json', 'application/x-www-form-urlencoded'] }),
+      appWith({
+        validation: { mediaTypes: ['application/json', 'application/x-www-form-urlencoded'] },
+      }),
       makeAdapter,
     );
   });

@@ -115,8 +115,8 @@ describe.each(ADAPTERS)('success statuses on %s', (_name, makeAdapter) => {
 describe.each(ADAPTERS)('@DeleteMissing(204) with a mapped error on %s', (_name, makeAdapter) => {
   let running: RunningApp;
   beforeAll(async () => {
-    const errorMappings = [{ error: RowMissing, status: 404 }];
-    running = await startApp(appWith({ errorMappings }), makeAdapter);
+    const mappings = [{ error: RowMissing, status: 404 }];
+    running = await startApp(appWith({ errors: { mappings } }), makeAdapter);
   });
   afterAll(() => running.close());
 
@@ -127,10 +127,10 @@ describe.each(ADAPTERS)('@DeleteMissing(204) with a mapped error on %s', (_name,
   });
 });
 
-describe.each(ADAPTERS)('deleteMissing: 204 app-wide on %s', (_name, makeAdapter) => {
+describe.each(ADAPTERS)('success.deleteMissing: 204 app-wide on %s', (_name, makeAdapter) => {
   let running: RunningApp;
   beforeAll(async () => {
-    running = await startApp(appWith({ deleteMissing: 204 }), makeAdapter);
+    running = await startApp(appWith({ success: { deleteMissing: 204 } }), makeAdapter);
   });
   afterAll(() => running.close());
 
@@ -229,7 +229,7 @@ describe.each(ADAPTERS)('@Created without an interceptor on %s', (_name, makeAda
 describe.each(ADAPTERS)('absoluteLocations app-wide on %s', (_name, makeAdapter) => {
   let running: RunningApp;
   beforeAll(async () => {
-    running = await startApp(appWith({ absoluteLocations: true }), makeAdapter);
+    running = await startApp(appWith({ success: { absoluteLocations: true } }), makeAdapter);
   });
   afterAll(() => running.close());
 

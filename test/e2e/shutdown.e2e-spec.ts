@@ -174,7 +174,10 @@ describe.each(ADAPTERS)('app.close() on %s', (_name, makeAdapter) => {
 
   it("answers a request completed while closing with 503 in the app's error format", async () => {
     const running = await startApp(
-      { imports: [StatusModule.forRoot({ format: 'problem' })], controllers: [EchoController] },
+      {
+        imports: [StatusModule.forRoot({ errors: { format: 'problem' } })],
+        controllers: [EchoController],
+      },
       makeAdapter,
     );
     const connection = await RawConnection.open(running.url);

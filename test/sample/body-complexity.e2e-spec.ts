@@ -36,7 +36,7 @@ describe.each(SAMPLE_ADAPTERS)('sample body complexity on %s', (adapter) => {
       code: 'BODY_TOO_COMPLEX',
       message:
         'The body has an object with more than 1000 keys at the top level (limit maxKeys). ' +
-        'Send fewer keys, or raise bodyLimits.maxKeys.',
+        'Send fewer keys, or raise limits.body.maxKeys.',
       requestId: expect.stringMatching(REQUEST_ID),
     });
     expect(res.headers['x-request-id']).toBe(res.body.requestId);

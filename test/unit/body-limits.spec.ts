@@ -32,19 +32,21 @@ describe('resolveBodyLimits', () => {
     });
   });
 
-  it('takes maxBodyDepth as the depth; bodyLimits.maxDepth wins over it', () => {
-    expect(resolveBodyLimits({}, 8).maxDepth).toBe(8);
-    expect(resolveBodyLimits({ maxDepth: 4 }, 8).maxDepth).toBe(4);
+  it('takes each limit given over its default', () => {
+    expect(resolveBodyLimits({ maxDepth: 4 }).maxDepth).toBe(4);
     expect(resolveBodyLimits({ maxKeys: 5 }).maxKeys).toBe(5);
+    expect(resolveBodyLimits({ maxKeys: 5 }).maxDepth).toBe(32);
   });
 
   it('takes Infinity for no limit, refuses what is not a whole number of 1 or more', () => {
     expect(resolveBodyLimits({ maxNodes: Infinity }).maxNodes).toBe(Infinity);
     expect(() => resolveBodyLimits({ maxKeys: 0 })).toThrow(
-      'bodyLimits.maxKeys must be a whole number of 1 or more (or Infinity), got 0.',
+      'limits.body.maxKeys must be a whole number of 1 or more (or Infinity), got 0.',
     );
-    expect(() => resolveBodyLimits({ maxArrayLength: 2.5 })).toThrow(/bodyLimits.maxArrayLength/);
-    expect(() => resolveBodyLimits({}, -1)).toThrow(/^maxBodyDepth must be/);
+    expect(() => resolveBodyLimits({ maxArrayLength: 2.5 })).toThrow(
+      /limits\.body\.maxArrayLength/,
+    );
+    expect(() => resolveBodyLimits({ maxDepth: -1 })).toThrow(/^limits\.body\.maxDepth must be/);
   });
 });
 
@@ -171,7 +173,7 @@ describe('BodyTooComplexError and QueryTooComplexError', () => {
     expect([body.status, body.code]).toEqual([413, 'BODY_TOO_COMPLEX']);
     expect(body.message).toBe(
       'The body has an object with more than 1000 keys at /tags (limit maxKeys). ' +
-        'Send fewer keys, or raise bodyLimits.maxKeys.',
+        'Send fewer keys, or raise limits.body.maxKeys.',
     );
     const query = QueryTooComplexError.create({
       kind: 'limit',
@@ -182,7 +184,7 @@ describe('BodyTooComplexError and QueryTooComplexError', () => {
     expect([query.status, query.code]).toEqual([414, 'QUERY_TOO_COMPLEX']);
     expect(query.message).toBe(
       'The query has an array with more than 10 elements at /id (limit maxArrayLength). ' +
-        'Send fewer elements, or raise bodyLimits.maxArrayLength.',
+        'Send fewer elements, or raise limits.body.maxArrayLength.',
     );
   });
 
@@ -196,7 +198,7 @@ describe('BodyTooComplexError and QueryTooComplexError', () => {
     });
     expect(depth.message).toBe(
       'The body has a key longer than 5 characters in the object at the top level ' +
-        '(limit maxStringLength). Send a shorter string, or raise bodyLimits.maxStringLength.',
+        '(limit maxStringLength). Send a shorter string, or raise limits.body.maxStringLength.',
     );
   });
 });

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { ConflictError, StatusModuleOptions } from '../../lib';
 import { JobContext, JobRecord, JobRunner, JobsOptions } from '../../lib/jobs';
-import { resolveOptions } from '../../lib/options/status-options';
+import { resolveStatusOptions as resolveOptions } from '../../lib/status-options.resolver';
 
 // The runner logs failed jobs (as the filter logs 5xx); here they are expected.
 beforeAll(() => Logger.overrideLogger(false));

@@ -27,8 +27,11 @@ describe('shutdown options', () => {
     );
   });
 
-  it('fails the app at start-up on a wrong value', async () => {
-    @Module({ imports: [StatusModule.forRoot({ shutdown: { drainMs: -5 } })] })
+  it('fails the app at start-up on a wrong value: where forRoot is called, or once the factory ran', async () => {
+    expect(() => StatusModule.forRoot({ shutdown: { drainMs: -5 } })).toThrow(/shutdown\.drainMs/);
+    @Module({
+      imports: [StatusModule.forRootAsync({ useFactory: () => ({ shutdown: { drainMs: -5 } }) })],
+    })
     class WrongDrain {}
     await expect(Test.createTestingModule({ imports: [WrongDrain] }).compile()).rejects.toThrow(
       /shutdown\.drainMs/,

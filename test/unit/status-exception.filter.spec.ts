@@ -2,7 +2,7 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { StatusExceptionFilter } from '../../lib';
 import { AllowedMethods } from '../../lib/platform/allowed-methods';
-import { resolveOptions } from '../../lib/options/status-options';
+import { resolveStatusOptions as resolveOptions } from '../../lib/status-options.resolver';
 
 function hostOf(type: string): ArgumentsHost {
   return {
