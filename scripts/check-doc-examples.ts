@@ -39,7 +39,7 @@ const FRAGMENT = /^\s*\/\/ @fragment\s*$/;
 const TS_LANGS = new Set(['ts', 'typescript']);
 
 /** One error of the report. */
-interface Problem {
+export interface Problem {
   file: string;
   line: number;
   column?: number;
@@ -165,11 +165,23 @@ function exampleFiles(): Example[] {
     });
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  const keep = args.includes('--keep');
-  const given = args.filter((arg) => !arg.startsWith('--')).map((arg) => relative(REPO, arg));
-  const docs = given.length > 0 ? given : exampleDocs();
+/** What a check found. */
+export interface ExamplesReport {
+  /** Code blocks checked, and files under docs/examples/. */
+  blocks: number;
+  files: number;
+  /** `page:line` of each failing block (or the failing file), in order. */
+  failing: string[];
+  problems: Problem[];
+  /** The temporary directory, when kept. */
+  kept?: string;
+}
+
+/**
+ * Checks the ts blocks of `docs` (paths relative to the repository), and the files under
+ * docs/examples/ when `withFiles`.
+ */
+export function checkExamples(docs: string[], withFiles: boolean, keep = false): ExamplesReport {
   const work = mkdtempSync(join(tmpdir(), 'nestjs-status-doc-examples-'));
   // The examples resolve @nestjs/* and the rest as an app beside this repository's install would.
   symlinkSync(join(REPO, 'node_modules'), join(work, 'node_modules'), 'dir');
@@ -190,7 +202,7 @@ function main(): void {
       } else examples.push(example);
     }
   }
-  if (given.length === 0) examples.push(...exampleFiles());
+  if (withFiles) examples.push(...exampleFiles());
   for (const example of examples) {
     mkdirSync(dirname(join(work, example.path)), { recursive: true });
     writeFileSync(join(work, example.path), example.text);
@@ -258,24 +270,32 @@ function main(): void {
   }
   const files = examples.filter((example) => !example.fence).length;
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  for (const p of problems) {
-    const where = p.line ? `${p.file}:${p.line}${p.column ? `:${p.column}` : ''}` : p.file;
-    process.stdout.write(`${where} - ${p.text}\n`);
-  }
   const blocksFailing = [
     ...badFences,
     ...[...failing].map((e) => (e.fence ? `${e.doc}:${e.fence.line}` : e.doc)),
   ].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  process.stdout.write(
-    `check:docs:examples: ${blocks} blocks in ${docs.length} pages` +
-      (files > 0 ? ` and ${files} files under docs/examples` : '') +
-      `; ${blocksFailing.length} failing (${problems.length} errors)` +
-      (blocksFailing.length > 0 ? `:\n  ${blocksFailing.join('\n  ')}` : '') +
-      '\n',
-  );
-  if (keep) process.stdout.write(`check:docs:examples: kept ${work}\n`);
-  else rmSync(work, { recursive: true, force: true });
-  if (problems.length > 0) process.exitCode = 1;
+  if (!keep) rmSync(work, { recursive: true, force: true });
+  return { blocks, files, failing: blocksFailing, problems, kept: keep ? work : undefined };
 }
 
-main();
+function main(): void {
+  const args = process.argv.slice(2);
+  const given = args.filter((arg) => !arg.startsWith('--')).map((arg) => relative(REPO, arg));
+  const docs = given.length > 0 ? given : exampleDocs();
+  const report = checkExamples(docs, given.length === 0, args.includes('--keep'));
+  for (const p of report.problems) {
+    const where = p.line ? `${p.file}:${p.line}${p.column ? `:${p.column}` : ''}` : p.file;
+    process.stdout.write(`${where} - ${p.text}\n`);
+  }
+  process.stdout.write(
+    `check:docs:examples: ${report.blocks} blocks in ${docs.length} pages` +
+      (report.files > 0 ? ` and ${report.files} files under docs/examples` : '') +
+      `; ${report.failing.length} failing (${report.problems.length} errors)` +
+      (report.failing.length > 0 ? `:\n  ${report.failing.join('\n  ')}` : '') +
+      '\n',
+  );
+  if (report.kept) process.stdout.write(`check:docs:examples: kept ${report.kept}\n`);
+  if (report.problems.length > 0) process.exitCode = 1;
+}
+
+if (require.main === module) main();

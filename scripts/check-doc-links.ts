@@ -20,7 +20,7 @@ const ALLOWED = join(REPO, 'scripts', 'allowed-links.txt');
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 /** One bad link. */
-interface Problem {
+export interface Problem {
   file: string;
   line: number;
   text: string;
@@ -208,9 +208,8 @@ function checkFile(file: string, repo: ReturnType<typeof repositoryFiles>, allow
   return { problems, links };
 }
 
-function main(): void {
-  const given = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-  const files = given.length > 0 ? given.map((f) => posix.relative(REPO, f)) : linkedDocs();
+/** Checks the links of `files` (paths relative to the repository). */
+export function checkLinks(files: string[]): { links: number; problems: Problem[] } {
   const repo = repositoryFiles();
   const allowed = allowList();
   const problems: Problem[] = [];
@@ -222,6 +221,13 @@ function main(): void {
     links += checked.links;
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { links, problems };
+}
+
+function main(): void {
+  const given = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  const files = given.length > 0 ? given.map((f) => posix.relative(REPO, f)) : linkedDocs();
+  const { links, problems } = checkLinks(files);
   for (const p of problems) process.stdout.write(`${p.file}:${p.line} - ${p.text}\n`);
   process.stdout.write(
     `check:docs:links: ${links} links in ${files.length} files; ${problems.length} broken\n`,
@@ -229,4 +235,4 @@ function main(): void {
   if (problems.length > 0) process.exitCode = 1;
 }
 
-main();
+if (require.main === module) main();
