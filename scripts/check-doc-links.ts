@@ -13,7 +13,10 @@ import { fences, linkedDocs, REPO } from './markdown';
  * and code spans are not links. The markdown is read by `marked` (the GFM lexer: it knows
  * reference definitions, autolinks and bare URLs, which a hand-written pattern would miss).
  *
- * Markdown files given as arguments are checked instead of the docs.
+ * Run on the whole set, it also checks that every page under docs/ can be reached from README.md
+ * by following links, and that the README keeps to 300 lines (issue 18's "Must show").
+ *
+ * Markdown files given as arguments are checked instead of the docs (their links only).
  */
 
 const ALLOWED = join(REPO, 'scripts', 'allowed-links.txt');
@@ -128,6 +131,47 @@ function page(file: string): Page {
   return found;
 }
 
+/** A link's path (no scheme, no anchor) as a path from the repository's root. */
+function resolvePath(from: string, pathPart: string): string {
+  const decoded = decodeURIComponent(pathPart.replace(/\?.*$/, ''));
+  const target = decoded.startsWith('/')
+    ? posix.normalize(decoded.slice(1))
+    : posix.join(posix.dirname(from), decoded);
+  const trimmed = target.replace(/\/$/, '');
+  return trimmed === '.' ? '' : trimmed;
+}
+
+/** The pages a page links to (markdown files of the repository). */
+function linkedFrom(file: string): string[] {
+  const { tokens } = page(file);
+  const hrefs: string[] = Object.values(tokens.links).map((link) => link.href);
+  marked.walkTokens(tokens, (token) => {
+    if (token.type === 'link') hrefs.push((token as Tokens.Link).href);
+  });
+  return hrefs
+    .filter((href) => !SCHEME.test(href) && !href.startsWith('#') && !href.startsWith('//'))
+    .map((href) => resolvePath(file, href.replace(/#.*$/, '')))
+    .filter((target) => target.endsWith('.md') && existsSync(join(REPO, target)));
+}
+
+/** The pages of `pages` that cannot be reached from README.md by following links. */
+export function unreachable(pages: string[]): string[] {
+  const reached = new Set(['README.md']);
+  const queue = ['README.md'];
+  while (queue.length > 0) {
+    for (const next of linkedFrom(queue.shift()!)) {
+      if (!reached.has(next)) {
+        reached.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return pages.filter((file) => !reached.has(file));
+}
+
+/** The README is a landing page (issue 18): at most this many lines. */
+export const README_MAX_LINES = 300;
+
 /** Why a link does not resolve in the repository, or undefined when it does. */
 function brokenBecause(
   from: string,
@@ -146,12 +190,7 @@ function brokenBecause(
   const anchor = hash < 0 ? undefined : decodeURIComponent(href.slice(hash + 1));
   let target = from;
   if (pathPart !== '') {
-    const decoded = decodeURIComponent(pathPart.replace(/\?.*$/, ''));
-    target = decoded.startsWith('/')
-      ? posix.normalize(decoded.slice(1))
-      : posix.join(posix.dirname(from), decoded);
-    target = target.replace(/\/$/, '');
-    if (target === '.') target = '';
+    target = resolvePath(from, pathPart);
     if (target.startsWith('..')) return 'points above the repository';
     if (!repo.files.has(target) && !repo.dirs.has(target)) {
       return `no file ${target || '.'} in the repository`;
@@ -228,9 +267,29 @@ function main(): void {
   const given = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
   const files = given.length > 0 ? given.map((f) => posix.relative(REPO, f)) : linkedDocs();
   const { links, problems } = checkLinks(files);
+  if (given.length === 0) {
+    // The whole set: every page under docs/ is reachable from the README, which stays short.
+    for (const file of unreachable(files.filter((f) => f.startsWith('docs/')))) {
+      problems.push({
+        file,
+        line: 1,
+        text: 'no link leads here from README.md (even through pages)',
+      });
+    }
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8')
+      .replace(/\n$/, '')
+      .split('\n').length;
+    if (readme > README_MAX_LINES) {
+      problems.push({
+        file: 'README.md',
+        line: README_MAX_LINES + 1,
+        text: `${readme} lines; a landing page keeps to ${README_MAX_LINES}`,
+      });
+    }
+  }
   for (const p of problems) process.stdout.write(`${p.file}:${p.line} - ${p.text}\n`);
   process.stdout.write(
-    `check:docs:links: ${links} links in ${files.length} files; ${problems.length} broken\n`,
+    `check:docs:links: ${links} links in ${files.length} files; ${problems.length} problems\n`,
   );
   if (problems.length > 0) process.exitCode = 1;
 }
