@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Profile } from './api/bench-app.module';
 import { FEATURE_NAMES } from './api/features';
+import { CHART, writeChart } from './chart';
 import { drive, once } from './harness/load';
 import {
   FloorPair,
@@ -23,7 +24,8 @@ import { Adapter, Prepared, Scenario, SCENARIOS, Target, Variant } from './scena
  * in alternating rounds; prints the table and writes it to bench/RESULTS.md.
  *
  * Options: `--duration S` `--rounds N` `--warmup S` `--connections N`
- * `--adapters express,fastify` `--scenarios get-small,post-422` `--out FILE`; `--quick` is a
+ * `--adapters express,fastify` `--scenarios get-small,post-422` `--out FILE` `--chart FILE` (the
+ * table as an SVG, written beside `--out`; a full run draws docs/images/bench.svg); `--quick` is a
  * smoke run (1 round of 1 s, nothing written unless `--out` is given); `--table-only` skips the
  * pairs measured beside the table (304 against 200, the floor), for a targeted run.
  */
@@ -35,7 +37,10 @@ interface Config {
   adapters: Adapter[];
   scenarios: Scenario[];
   tableOnly: boolean;
+  /** Every scenario on both adapters with the pairs: the run the docs publish. */
+  full: boolean;
   out?: string;
+  chart?: string;
 }
 
 function config(): Config {
@@ -50,6 +55,7 @@ function config(): Config {
       scenarios: { type: 'string' },
       'table-only': { type: 'boolean', default: false },
       out: { type: 'string' },
+      chart: { type: 'string' },
     },
   });
   const quick = values.quick;
@@ -73,6 +79,8 @@ function config(): Config {
     adapters,
     scenarios,
     tableOnly,
+    full,
+    chart: values.chart,
     // Only a full run replaces the published results.
     out: values.out ?? (full ? join(__dirname, '..', '..', 'bench', 'RESULTS.md') : undefined),
   };
@@ -374,6 +382,12 @@ async function main(): Promise<void> {
   if (cfg.out) {
     writeFileSync(cfg.out, markdown);
     log(`bench: wrote ${cfg.out}`);
+    // The published table gets its chart; a targeted run's file is no figure for the docs.
+    const chart = cfg.chart ?? (cfg.full ? CHART : undefined);
+    if (chart) {
+      writeChart(cfg.out, chart);
+      log(`bench: wrote ${chart}`);
+    }
   }
   const missed =
     rows.filter((r) => ['MISSED', 'error'].includes(verdict(r))).length +

@@ -1,9 +1,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import {
-  copyFileSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -12,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { packedTarball } from '../support/packed-tarball';
 
 /**
  * The package as a user gets it: the library is built and packed with `npm pack`, and the tarball
@@ -63,35 +62,6 @@ function ok(result: SpawnSyncReturns<string>, what: string): string {
     throw new Error(`${what} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   }
   return result.stdout;
-}
-
-/** Builds the library alone and packs it as `npm pack` would (same `files`, same package.json). */
-function pack(): string {
-  const stage = join(work, 'stage');
-  mkdirSync(stage);
-  writeFileSync(
-    join(stage, 'tsconfig.json'),
-    JSON.stringify({
-      extends: join(REPO, 'tsconfig.build.json'),
-      compilerOptions: {
-        rootDir: REPO,
-        outDir: join(stage, 'dist'),
-        typeRoots: [join(REPO, 'node_modules', '@types')],
-      },
-      include: [join(REPO, 'lib')],
-      exclude: [],
-    }),
-  );
-  ok(run(process.execPath, [TSC, '-p', stage], stage), 'building the library');
-  for (const file of ['package.json', 'README.md', 'LICENSE']) {
-    copyFileSync(join(REPO, file), join(stage, file));
-  }
-  // The build above is what `prepack` would run.
-  ok(run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], stage), 'npm pack');
-  return join(
-    work,
-    readdirSync(work).find((file) => file.endsWith('.tgz'))!,
-  );
 }
 
 /** A fresh app: the tarball unpacked into its node_modules, plus links to `packages`. */
@@ -234,7 +204,7 @@ const APPS = [
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'nestjs-status-pack-'));
-  tarball = pack();
+  tarball = packedTarball();
   for (const spec of APPS) {
     const app = freshApp(spec.name, APP_PACKAGES, spec.packageJson);
     writeFileSync(join(app, spec.source), appSource(spec.esm));
