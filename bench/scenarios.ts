@@ -39,7 +39,7 @@ export interface Scenario {
   prepare(target: Target): Promise<Prepared>;
 }
 
-/** Budgets from the README's Performance section. */
+/** Budgets from docs/performance.md. */
 export const BUDGET = {
   success: 0.97,
   /** Express hashes every GET for its weak ETag; ours hashes once instead, so no slower. */

@@ -193,8 +193,8 @@ export function renderResults(
       "servers limited to one request per hour: bare through `@nestjs/throttler`'s `ThrottlerGuard` as " +
       '`APP_GUARD`, ours through `StatusModule.forRoot({ rateLimit })`. The app is `bench/api/`.',
     "- CPU µs/req is the server's own CPU time (user + system) per response: on a 2-core machine the " +
-      'load generator takes a core, so it is the steadier figure. Budgets and where the time goes: ' +
-      "the README's Performance section.",
+      'load generator takes a core, so it is the steadier figure. Budgets and method: ' +
+      '`docs/performance.md`; where the time went: `bench/HISTORY.md`.',
     ...new Set(notes),
   );
   return lines.join('\n') + '\n';
