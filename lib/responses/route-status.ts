@@ -7,7 +7,9 @@ import { successStatus } from './success-step';
 import { acceptedOutsideAsync, StatusResult } from './status-result';
 
 /** The names of a controller's methods. */
-type MethodOf<T> = { [K in keyof T]: T[K] extends (...args: any[]) => unknown ? K : never }[keyof T] &
+type MethodOf<T> = {
+  [K in keyof T]: T[K] extends (...args: any[]) => unknown ? K : never;
+}[keyof T] &
   string;
 
 /**
