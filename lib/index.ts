@@ -55,8 +55,8 @@ export { StatusValidationPipe } from './validation/status-validation.pipe';
  * shows its choice to a unit test; `routeStatus()` (`nestjs-status/testing`) shows the route's.
  */
 export { Created, DeleteMissing, NoContent } from './responses/created.decorator';
-export { accepted, created, noContent } from './responses/status-result';
-export type { HelperStatus, StatusResult } from './responses/status-result';
+export { accepted, created, noContent } from './platform/status-result';
+export type { HelperStatus, StatusResult } from './platform/status-result';
 
 /**
  * Conditional requests and conflicts: `ETag` / `Last-Modified`, 304, `If-Match` locking, and the

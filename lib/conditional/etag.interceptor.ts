@@ -9,7 +9,7 @@ import {
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { defer, map, mergeMap, Observable, switchMap } from 'rxjs';
 import { NotFoundError, PreconditionRequiredError } from '../errors/domain-errors';
-import { StatusResult } from '../responses/status-result';
+import { StatusResult } from '../platform/status-result';
 import { routeStatusOf } from '../platform/framework-internals';
 import { STATUS_OPTIONS } from '../options/options.token';
 import { hashBody } from './body-hash';

@@ -8,7 +8,7 @@ import type { ResolvedStatusOptions } from '../options/status-options';
 import { JobRunner } from './job-runner';
 import { AsyncMetadata, type AsyncOptions, type AsyncRule } from './job-rules';
 import { absoluteUrl, requestPath } from '../platform/request-target';
-import { StatusResult } from '../responses/status-result';
+import { StatusResult } from '../platform/status-result';
 
 /** What `@Async` decided once for a handler. */
 interface AsyncPlan {

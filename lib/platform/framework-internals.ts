@@ -38,6 +38,12 @@ export function nestSendsWebResponses(): boolean {
   return typeof (RouterResponseController.prototype as any).stream === 'function';
 }
 
+/** The HTTP method a route method declares (`'GET'`, `'POST'`...), `undefined` for no route. */
+export function routeMethodOf(handler: object): string | undefined {
+  const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+  return method === undefined ? undefined : RequestMethod[method];
+}
+
 /** The status a route answers with when its handler succeeds: `@HttpCode`, else 201 for POST, 200. */
 export function routeStatusOf(handler: object): number {
   const status = Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined;

@@ -4,7 +4,7 @@ import type { OutgoingReply, ReplyStep } from '../platform/reply-hook';
 import { originForm } from '../platform/request-target';
 import { buildLocation } from '../platform/location';
 import { CREATION, type Creation } from './created-route';
-import { acceptedOutsideAsync, StatusResult } from './status-result';
+import { acceptedOutsideAsync, StatusResult } from '../platform/status-result';
 
 /** What the success step reads of the module's options. */
 export interface SuccessSettings {

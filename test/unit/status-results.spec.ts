@@ -90,6 +90,12 @@ describe('what a handler decided, without HTTP', () => {
     expect(() => controller.remove('gone')).toThrow(NotFoundError);
   });
 
+  it('asks for the value a promise resolves to, not the promise', () => {
+    expect(() => routeStatus(TagsController, 'put', Promise.resolve(null))).toThrow(
+      "routeStatus(): await TagsController.put's promise first.",
+    );
+  });
+
   it('names what is not a route', () => {
     expect(() => routeStatus(TagStore, 'find')).toThrow(
       'TagStore.find is not a route: give it @Get(), @Post() or another',
