@@ -1,5 +1,6 @@
-import { applyDecorators, HttpCode, UseInterceptors } from '@nestjs/common';
-import { bindInnermost } from '../platform/framework-internals';
+import { applyDecorators, HttpCode } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { bindInnermost, bindOnce } from '../platform/framework-internals';
 import { StatusInterceptor } from './status.interceptor';
 import { LocationBuilder, SuccessRuleMetadata } from './success-rules';
 
@@ -57,8 +58,12 @@ export function NoContent(): MethodDecorator {
  * remove(@Param('id') id: string) { return this.sessions.remove(id); }
  */
 export function DeleteMissing(status: 404 | 204): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    SuccessRuleMetadata({ deleteMissing: status }),
-    UseInterceptors(StatusInterceptor),
-  );
+  const rule = SuccessRuleMetadata({ deleteMissing: status });
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor): void => {
+    if (descriptor) rule(target, key!, descriptor);
+    else (rule as ClassDecorator)(target as new () => unknown);
+    // Once per route, also beside a method's `@Created`: twice, the outer one would keep the
+    // result after the method's other interceptors reshaped it.
+    bindOnce(INTERCEPTORS_METADATA, StatusInterceptor, target, descriptor);
+  };
 }

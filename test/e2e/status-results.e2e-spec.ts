@@ -4,6 +4,7 @@ import { captureLogs, type CapturedLogs } from '../support/captured-logs';
 import { ADAPTERS, REQUEST_ID, RunningApp, startApp } from '../support/http-app';
 import { finished, pollUntil } from './fixtures/jobs-polling';
 import {
+  ArchiveController,
   TagCountJobsController,
   TagCountsProcessor,
   TagsController,
@@ -31,7 +32,7 @@ describe.each(ADAPTERS)('a helper overrides its route’s default, on %s', (_nam
     running = await startApp(
       {
         imports: [StatusModule.forRoot()],
-        controllers: [TagsController, TagCountJobsController],
+        controllers: [TagsController, TagCountJobsController, ArchiveController],
         providers: [TagStore, TagCountsProcessor],
       },
       makeAdapter,
@@ -138,5 +139,14 @@ describe.each(ADAPTERS)('a helper overrides its route’s default, on %s', (_nam
     expectNoContent(await http.delete('/api/tags/gone'));
     // @DeleteMissing(204): a DELETE of nothing is a 204 too.
     expectNoContent(await http.delete('/api/tags/gone'));
+  });
+
+  it("a controller's @DeleteMissing beside a method's @Created: the Location is still the entity's", async () => {
+    const res = await http.post('/api/archive').send({ name: 'old' });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ data: { id: 'a1', name: 'old' } });
+    expect(res.headers.location).toBe('/api/archive/a1');
+    expectNoContent(await http.delete('/api/archive/a1'));
+    expectNoContent(await http.delete('/api/archive/a1'));
   });
 });
