@@ -61,13 +61,14 @@ export type { DomainErrorOptions } from './errors/domain-errors';
 export { StatusValidationPipe } from './validation/status-validation.pipe';
 
 /**
- * Successes: a decorator declares a route's status, a returned helper overrides it per request
- * (`@Created()` / `created()`), `@NoContent()` for 204, `@DeleteMissing()` for a DELETE of
- * nothing.
+ * Successes: a decorator declares a route's status, a returned helper overrides it per request:
+ * `@Created()` / `created()` for 201, `@NoContent()` / `noContent()` for 204, `@Async()` /
+ * `accepted()` for 202; `@DeleteMissing()` for a DELETE of nothing. A helper's `StatusResult`
+ * shows its choice to a unit test; `routeStatus()` (`nestjs-status/testing`) shows the route's.
  */
 export { Created, DeleteMissing, NoContent } from './responses/created.decorator';
-export { created } from './platform/created-result';
-export type { CreatedResult } from './platform/created-result';
+export { accepted, created, noContent } from './platform/status-result';
+export type { HelperStatus, StatusResult } from './platform/status-result';
 
 /**
  * Conditional requests and conflicts: `ETag` / `Last-Modified`, 304, `If-Match` locking, and the

@@ -9,7 +9,7 @@ import {
 import { ModuleRef, Reflector } from '@nestjs/core';
 import { defer, map, mergeMap, Observable, switchMap } from 'rxjs';
 import { NotFoundError, PreconditionRequiredError } from '../errors/domain-errors';
-import { CreatedResult } from '../platform/created-result';
+import { StatusResult } from '../platform/status-result';
 import { routeStatusOf } from '../platform/framework-internals';
 import { STATUS_OPTIONS } from '../options/options.token';
 import { hashBody } from './body-hash';
@@ -171,8 +171,10 @@ export class ETagInterceptor implements NestInterceptor {
     context: ExecutionContext,
   ): Promise<unknown> {
     if (result === null) return result;
-    let entity = result instanceof CreatedResult ? result.entity : result;
-    if (entity === undefined && !(result instanceof CreatedResult) && plan.guard) {
+    const helper = result instanceof StatusResult ? result : undefined;
+    let entity = helper ? helper.body : result;
+    // A 204 (undefined, or `noContent()`) is tagged with the entity as it now is.
+    if (entity === undefined && helper?.status !== 201 && plan.guard) {
       entity = await plan.guard.resolve(request, context);
     }
     if (entity !== null && entity !== undefined) {

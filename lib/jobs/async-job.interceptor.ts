@@ -8,6 +8,7 @@ import { absoluteLocations, type ResolvedStatusOptions } from '../options/status
 import { JobRunner } from './job-runner';
 import { AsyncMetadata, type AsyncOptions, type AsyncRule } from './job-rules';
 import { absoluteUrl, requestPath } from '../platform/request-target';
+import { StatusResult } from '../platform/status-result';
 
 /** What `@Async` decided once for a handler. */
 interface AsyncPlan {
@@ -16,8 +17,10 @@ interface AsyncPlan {
 }
 
 /**
- * Behind `@Async`: adds a job with the input the handler returned to the `JobRunner` and answers
- * `202 { jobId, status, statusUrl }` + `Location` (the 202 itself is `@HttpCode(202)`).
+ * Behind `@Async`: adds a job with the input the handler returned (plain, or `accepted(input)`)
+ * to the `JobRunner` and answers `202 { jobId, status, statusUrl }` + `Location` (the 202 itself
+ * is `@HttpCode(202)`). Another helper's answer (`created()`, `noContent()`) adds no job: the
+ * reply sends it instead of the 202.
  */
 @Injectable()
 export class AsyncJobInterceptor implements NestInterceptor {
@@ -43,7 +46,9 @@ export class AsyncJobInterceptor implements NestInterceptor {
       this.options.requestId.generate ?? defaultRequestId,
     );
     return next.handle().pipe(
-      mergeMap(async (data: unknown) => {
+      mergeMap(async (result: unknown) => {
+        if (result instanceof StatusResult && result.status !== 202) return result;
+        const data = result instanceof StatusResult ? result.body : result;
         if (typeof data === 'function') {
           throw new TypeError(
             `The @Async handler ${plan.handlerName} returned a function; return the job's input ` +

@@ -2,9 +2,9 @@ import { RequestMethod } from '@nestjs/common';
 import {
   GUARDS_METADATA,
   HTTP_CODE_METADATA,
+  INTERCEPTORS_METADATA,
   METHOD_METADATA,
   PATH_METADATA,
-  ROUTE_ARGS_METADATA,
 } from '@nestjs/common/constants';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 // By file path, which Nest 11 and 12 both resolve: only to ask whether this Nest sends web Responses.
@@ -36,6 +36,12 @@ export function isNestsOwnReply(adapter: AbstractHttpAdapter, className: string)
  */
 export function nestSendsWebResponses(): boolean {
   return typeof (RouterResponseController.prototype as any).stream === 'function';
+}
+
+/** The HTTP method a route method declares (`'GET'`, `'POST'`...), `undefined` for no route. */
+export function routeMethodOf(handler: object): string | undefined {
+  const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+  return method === undefined ? undefined : RequestMethod[method];
 }
 
 /** The status a route answers with when its handler succeeds: `@HttpCode`, else 201 for POST, 200. */
@@ -79,27 +85,26 @@ export function bindOnce(
   }
 }
 
+/**
+ * Binds an interceptor to a route method as its innermost one, nearest the handler, whatever
+ * `@UseInterceptors` the method has: Nest runs a method's list first to last, the last one seeing
+ * the handler's result first. Bound at once (so it is bound only once); moved to the end of the
+ * list when the class is fully decorated (the decorators above this one run after it, in the
+ * same synchronous class definition), long before Nest reads the list to register the route.
+ */
+export function bindInnermost(interceptor: object, method: object): void {
+  bindOnce(INTERCEPTORS_METADATA, interceptor, method, { value: method });
+  queueMicrotask(() => {
+    const present: unknown[] = Reflect.getMetadata(INTERCEPTORS_METADATA, method) ?? [];
+    const others = present.filter((enhancer) => enhancer !== interceptor);
+    Reflect.defineMetadata(INTERCEPTORS_METADATA, [...others, interceptor], method);
+  });
+}
+
 /** The guards `@UseGuards` put on a controller class or a handler. */
 export function guardsOf(target: object): unknown[] {
   const guards: unknown = Reflect.getMetadata(GUARDS_METADATA, target);
   return Array.isArray(guards) ? guards : [];
-}
-
-/**
- * How many arguments Nest passes a handler without us: up to the last parameter a decorator
- * (`@Body()`, `@Param()`...) declared, from Nest's route-argument metadata; and how many the
- * method declares (TypeScript's `design:paramtypes`; default and rest ones are not in `length`).
- */
-export function handlerArity(
-  target: object,
-  key: string | symbol,
-): { passed: number; declared: number } {
-  const params: Record<string, { index: number }> =
-    Reflect.getMetadata(ROUTE_ARGS_METADATA, target.constructor, key) ?? {};
-  let passed = 0;
-  for (const param of Object.values(params)) passed = Math.max(passed, param.index + 1);
-  const declared: unknown[] = Reflect.getMetadata('design:paramtypes', target, key) ?? [];
-  return { passed, declared: declared.length };
 }
 
 /**

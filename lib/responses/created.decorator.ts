@@ -1,5 +1,6 @@
-import { applyDecorators, HttpCode, UseInterceptors } from '@nestjs/common';
-import { recordCreation } from './created-route';
+import { applyDecorators, HttpCode } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { bindInnermost, bindOnce } from '../platform/framework-internals';
 import { StatusInterceptor } from './status.interceptor';
 import { LocationBuilder, SuccessRuleMetadata } from './success-rules';
 
@@ -7,6 +8,8 @@ import { LocationBuilder, SuccessRuleMetadata } from './success-rules';
  * 201 Created with a `Location` naming the new resource. `location` is a template filled from
  * the handler's result (`'/api/users/:id'`), a function of the result and the request, or
  * (by default) the request path followed by the result's `id`. Relative unless `absolute`.
+ * The `Location` is the handler's own result's, whatever an interceptor makes of the body; a
+ * returned helper (`noContent()`, `created(entity, location)`) overrides it for that request.
  *
  * @example
  * @Post()
@@ -23,17 +26,17 @@ export function Created(
 ): MethodDecorator {
   const rule = { location, absolute: options.absolute };
   return (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
-    // First, so the metadata below lands on the wrapper the route will call.
-    recordCreation(target, key, descriptor, rule);
     HttpCode(201)(target, key, descriptor);
     SuccessRuleMetadata({ created: rule })(target, key, descriptor);
+    // Innermost, so it keeps the handler's own result for the Location.
+    bindInnermost(StatusInterceptor, descriptor.value);
     return descriptor;
   };
 }
 
 /**
  * 204 No Content: the body is dropped whatever the handler returns, and no `Content-Type` or
- * `Content-Length` claims one.
+ * `Content-Length` claims one. A returned helper (`created(entity)`) overrides it for that request.
  *
  * @example
  * @Patch(':id')
@@ -55,8 +58,12 @@ export function NoContent(): MethodDecorator {
  * remove(@Param('id') id: string) { return this.sessions.remove(id); }
  */
 export function DeleteMissing(status: 404 | 204): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    SuccessRuleMetadata({ deleteMissing: status }),
-    UseInterceptors(StatusInterceptor),
-  );
+  const rule = SuccessRuleMetadata({ deleteMissing: status });
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor): void => {
+    if (descriptor) rule(target, key!, descriptor);
+    else (rule as ClassDecorator)(target as new () => unknown);
+    // Once per route, also beside a method's `@Created`: twice, the outer one would keep the
+    // result after the method's other interceptors reshaped it.
+    bindOnce(INTERCEPTORS_METADATA, StatusInterceptor, target, descriptor);
+  };
 }

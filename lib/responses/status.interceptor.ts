@@ -1,13 +1,18 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { catchError, type Observable, throwError } from 'rxjs';
+import { catchError, type Observable, tap, throwError } from 'rxjs';
 import { answerMissingDeleteWith } from '../errors/missing-delete';
+import { CREATION } from './created-route';
 import { SuccessRule, SuccessRuleMetadata } from './success-rules';
 
 /**
- * Behind `@DeleteMissing` only (route-scoped: other routes pay for no interceptor): a DELETE of a
- * missing resource answers as the route says, 204 (done already) or its 404, whatever the app-wide
- * `success.deleteMissing`. `@Created` needs none (see `created-route.ts`).
+ * Behind `@Created` and `@DeleteMissing` only (route-scoped: other routes pay for no
+ * interceptor).
+ * - `@Created`: keeps the handler's own result on the request for the `Location`. `@Created`
+ *   binds this interceptor innermost on its method, so it sees the result before any other
+ *   interceptor (the method's, the controller's, the app's) transforms it.
+ * - `@DeleteMissing`: a DELETE of a missing resource answers as the route says, 204 or 404,
+ *   whatever the app-wide `success.deleteMissing`.
  */
 @Injectable()
 export class StatusInterceptor implements NestInterceptor {
@@ -18,14 +23,20 @@ export class StatusInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const rule = this.ruleFor(context);
-    if (rule.deleteMissing === undefined) return next.handle();
-    const answer = rule.deleteMissing;
-    // The filter decides, for a DELETE, once the error is normalized (a mapped error may be a 404).
-    return next
-      .handle()
-      .pipe(
-        catchError((error: unknown) => throwError(() => answerMissingDeleteWith(error, answer))),
+    let answer = next.handle();
+    const created = rule.created;
+    if (created !== undefined) {
+      const request: object = context.switchToHttp().getRequest();
+      answer = answer.pipe(tap((entity) => CREATION.set(request, { rule: created, entity })));
+    }
+    const missing = rule.deleteMissing;
+    if (missing !== undefined) {
+      // The filter decides, for a DELETE, once the error is normalized (a mapped error may be a 404).
+      answer = answer.pipe(
+        catchError((error: unknown) => throwError(() => answerMissingDeleteWith(error, missing))),
       );
+    }
+    return answer;
   }
 
   private ruleFor(context: ExecutionContext): SuccessRule {

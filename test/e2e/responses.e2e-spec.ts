@@ -145,7 +145,7 @@ describe.each(ADAPTERS)('success.deleteMissing: 204 app-wide on %s', (_name, mak
   });
 });
 
-describe.each(ADAPTERS)('@Created without an interceptor on %s', (_name, makeAdapter) => {
+describe.each(ADAPTERS)('@Created with what handlers return, on %s', (_name, makeAdapter) => {
   let running: RunningApp;
   let http: ReturnType<typeof request>;
   beforeAll(async () => {

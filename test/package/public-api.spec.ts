@@ -9,6 +9,7 @@ const ENTRIES: Record<string, string> = {
   'nestjs-status/pagination': 'lib/pagination/index.ts',
   'nestjs-status/rate-limit': 'lib/rate-limit/index.ts',
   'nestjs-status/redis': 'lib/redis/index.ts',
+  'nestjs-status/testing': 'lib/testing/index.ts',
 };
 const REPO = join(__dirname, '..', '..');
 

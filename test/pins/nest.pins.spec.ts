@@ -36,8 +36,8 @@ import { RouterResponseController } from '@nestjs/core/router/router-response-co
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { IncomingMessage } from 'node:http';
 import request from 'supertest';
+import { map } from 'rxjs';
 import { NEST_MAJOR } from './framework-versions';
 
 class SomeGuard implements CanActivate {
@@ -109,26 +109,23 @@ describe('Nest metadata keys (@nestjs/common/constants)', () => {
     ]);
   });
 
-  // lib/responses/created-route.ts counts the decorated parameters: our @Req() would overwrite one.
-  it('ROUTE_ARGS_METADATA is a record of { index } on (class, method), and @Req() adds to it', () => {
+  // lib/openapi/route-answers.ts finds the DTO a route binds (its body, query) by these records.
+  it('ROUTE_ARGS_METADATA is a record of { index } on (class, method)', () => {
     class Target {
-      make(@Body() _body: Payload): void {}
+      make(@Body() _body: Payload, @Req() _request: unknown): void {}
     }
-    const before = Reflect.getMetadata(ROUTE_ARGS_METADATA, Target, 'make') as Record<
+    const args = Reflect.getMetadata(ROUTE_ARGS_METADATA, Target, 'make') as Record<
       string,
       { index: number }
     >;
-    expect(Object.values(before).map((arg) => arg.index)).toEqual([0]);
-    Req()(Target.prototype, 'make', 3);
-    const after = Reflect.getMetadata(ROUTE_ARGS_METADATA, Target, 'make') as typeof before;
     expect(
-      Object.values(after)
+      Object.values(args)
         .map((arg) => arg.index)
         .sort(),
-    ).toEqual([0, 3]);
+    ).toEqual([0, 1]);
   });
 
-  // lib/responses/created-route.ts puts the request after every declared parameter, read from here.
+  // lib/openapi/route-answers.ts reads the bound DTO's class at its parameter's index.
   it("'design:paramtypes' lists every declared parameter of a route method", () => {
     const types = Reflect.getMetadata('design:paramtypes', proto, 'create') as unknown[];
     expect(types).toHaveLength(2);
@@ -344,23 +341,33 @@ describe.each(ADAPTERS)('Nest on %s', (name, makeAdapter) => {
     }
   });
 
-  // lib/responses/created-route.ts: Nest passes the request at the @Req() index we add.
-  it('Nest passes the request at a @Req() index added after the method parameters', async () => {
-    let received: unknown;
-    @Controller('req')
-    class LateReqController {
+  // lib/platform/framework-internals.ts (bindInnermost): @Created's interceptor, moved last in the
+  // method's INTERCEPTORS_METADATA list, sees the handler's own result before any other one.
+  it("a method's interceptors run first to last: the last one in the list sees the result first", async () => {
+    const seen: string[] = [];
+    const named = (label: string): NestInterceptor => ({
+      intercept: (_context, next) =>
+        next.handle().pipe(
+          map((value: string) => {
+            seen.push(`${label}:${value}`);
+            return `${label}(${value})`;
+          }),
+        ),
+    });
+    const [outer, inner] = [named('outer'), named('inner')];
+    @Controller('order')
+    class OrderController {
       @Get()
       read(): string {
-        received = arguments[1]; // eslint-disable-line prefer-rest-params
-        return 'ok';
+        return 'x';
       }
     }
-    Req()(LateReqController.prototype, 'read', 1);
-    const app = await appOf([LateReqController], makeAdapter());
+    Reflect.defineMetadata(INTERCEPTORS_METADATA, [outer, inner], OrderController.prototype.read);
+    const app = await appOf([OrderController], makeAdapter());
     try {
-      await request(app.getHttpServer()).get('/req').expect(200);
-      const raw = name === 'express' ? received : (received as { raw?: unknown }).raw;
-      expect(raw).toBeInstanceOf(IncomingMessage);
+      const res = await request(app.getHttpServer()).get('/order').expect(200);
+      expect(res.text).toBe('outer(inner(x))');
+      expect(seen).toEqual(['inner:x', 'outer:inner(x)']);
     } finally {
       await app.close();
     }
