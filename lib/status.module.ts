@@ -11,6 +11,7 @@ import {
   APP_FILTER,
   APP_GUARD,
   APP_PIPE,
+  ApplicationConfig,
   DiscoveryModule,
   HttpAdapterHost,
   ModuleRef,
@@ -36,6 +37,7 @@ import {
 } from './platform/platform.installer';
 import type { ReplyStep } from './platform/reply-hook';
 import { RATE_LIMIT_DOOR, RATE_LIMIT_PROVIDERS } from './rate-limit/rate-limit.providers';
+import { captureWhereReshaped } from './responses/created-route';
 import { successStep } from './responses/success-step';
 import { StatusInterceptor } from './responses/status.interceptor';
 import { GracefulShutdown } from './shutdown/graceful-shutdown';
@@ -47,6 +49,12 @@ import {
 } from './status.module-definition';
 import { alignBodyMedia, checkRequestsBeforeParsing } from './validation/body-media';
 import { StatusValidationPipe } from './validation/status-validation.pipe';
+
+/**
+ * The interceptor a `@Created` route gets where another may reshape its body, bound at start-up,
+ * after Nest has read the controllers' enhancers: an instance, which Nest runs as it is.
+ */
+const CREATED_CAPTURE = new StatusInterceptor(new Reflector());
 
 /**
  * Every provider, the same for `forRoot` and `forRootAsync`. A part switched off is decided where
@@ -114,6 +122,7 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     private readonly installer: PlatformInstaller,
     private readonly adapterHost: HttpAdapterHost,
     private readonly moduleRef: ModuleRef,
+    private readonly appConfig: ApplicationConfig,
     @Inject(STATUS_OPTIONS) private readonly options: ResolvedStatusOptions,
     @Optional()
     @Inject(RATE_LIMIT_DOOR)
@@ -146,6 +155,14 @@ export class StatusModule extends ConfigurableModuleClass implements NestModule 
     // An app without HTTP (a microservice) has no adapter: nothing below Nest to install.
     if (!this.adapterHost.httpAdapter) return;
     this.installer.install(this.platformParts());
+    // The app's own interceptors are known now, and the routes not yet registered.
+    const config = this.appConfig;
+    const appWide = [...config.getGlobalInterceptors(), ...config.getGlobalRequestInterceptors()];
+    captureWhereReshaped(
+      appWide.some(Boolean),
+      CREATED_CAPTURE,
+      (enhancer) => enhancer === StatusInterceptor || enhancer instanceof StatusInterceptor,
+    );
   }
 
   private platformParts(): PlatformParts {

@@ -88,17 +88,19 @@ export function bindOnce(
 /**
  * Binds an interceptor to a route method as its innermost one, nearest the handler, whatever
  * `@UseInterceptors` the method has: Nest runs a method's list first to last, the last one seeing
- * the handler's result first. Bound at once (so it is bound only once); moved to the end of the
- * list when the class is fully decorated (the decorators above this one run after it, in the
- * same synchronous class definition), long before Nest reads the list to register the route.
+ * the handler's result first. Called at start-up, once every decorator has run and before Nest
+ * reads the list to register the route; binding twice binds once.
  */
-export function bindInnermost(interceptor: object, method: object): void {
-  bindOnce(INTERCEPTORS_METADATA, interceptor, method, { value: method });
-  queueMicrotask(() => {
-    const present: unknown[] = Reflect.getMetadata(INTERCEPTORS_METADATA, method) ?? [];
-    const others = present.filter((enhancer) => enhancer !== interceptor);
-    Reflect.defineMetadata(INTERCEPTORS_METADATA, [...others, interceptor], method);
-  });
+export function bindInnermostNow(interceptor: object, method: object): void {
+  const present: unknown[] = Reflect.getMetadata(INTERCEPTORS_METADATA, method) ?? [];
+  const others = present.filter((enhancer) => enhancer !== interceptor);
+  Reflect.defineMetadata(INTERCEPTORS_METADATA, [...others, interceptor], method);
+}
+
+/** The interceptors `@UseInterceptors` put on a controller class or a handler. */
+export function interceptorsOf(target: object): unknown[] {
+  const interceptors: unknown = Reflect.getMetadata(INTERCEPTORS_METADATA, target);
+  return Array.isArray(interceptors) ? interceptors : [];
 }
 
 /** The guards `@UseGuards` put on a controller class or a handler. */

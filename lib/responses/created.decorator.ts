@@ -1,6 +1,7 @@
 import { applyDecorators, HttpCode } from '@nestjs/common';
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
-import { bindInnermost, bindOnce } from '../platform/framework-internals';
+import { bindOnce } from '../platform/framework-internals';
+import { markCreatedResults } from './created-route';
 import { StatusInterceptor } from './status.interceptor';
 import { LocationBuilder, SuccessRuleMetadata } from './success-rules';
 
@@ -26,10 +27,10 @@ export function Created(
 ): MethodDecorator {
   const rule = { location, absolute: options.absolute };
   return (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
+    // First, so the metadata below lands on the wrapper the route will call.
+    markCreatedResults(target, key, descriptor, rule);
     HttpCode(201)(target, key, descriptor);
     SuccessRuleMetadata({ created: rule })(target, key, descriptor);
-    // Innermost, so it keeps the handler's own result for the Location.
-    bindInnermost(StatusInterceptor, descriptor.value);
     return descriptor;
   };
 }

@@ -8,9 +8,9 @@ import { SuccessRule, SuccessRuleMetadata } from './success-rules';
 /**
  * Behind `@Created` and `@DeleteMissing` only (route-scoped: other routes pay for no
  * interceptor).
- * - `@Created`: keeps the handler's own result on the request for the `Location`. `@Created`
- *   binds this interceptor innermost on its method, so it sees the result before any other
- *   interceptor (the method's, the controller's, the app's) transforms it.
+ * - `@Created`: keeps the handler's own result on the request for the `Location`, where another
+ *   interceptor (the method's, the controller's, the app's) may reshape it: bound innermost at
+ *   start-up by `captureWhereReshaped`, it sees the result first.
  * - `@DeleteMissing`: a DELETE of a missing resource answers as the route says, 204 or 404,
  *   whatever the app-wide `success.deleteMissing`.
  */

@@ -3,7 +3,7 @@ import { NotFoundError } from '../errors/domain-errors';
 import type { OutgoingReply, ReplyStep } from '../platform/reply-hook';
 import { originForm } from '../platform/request-target';
 import { buildLocation } from '../platform/location';
-import { CREATION, type Creation } from './created-route';
+import { type Creation, creationOf } from './created-route';
 import { acceptedOutsideAsync, StatusResult } from '../platform/status-result';
 
 /** What the success step reads of the module's options. */
@@ -35,7 +35,8 @@ export function successStatus(routeStatus: number, method: string, body: unknown
 export function successStep(adapter: AbstractHttpAdapter, settings: SuccessSettings): ReplyStep {
   return (reply: OutgoingReply) => {
     const { request, response, method, body } = reply;
-    const creation = CREATION.get(request);
+    // Only a 201 route's answer can be a creation (the marked result is taken once).
+    const creation = reply.status === 201 ? creationOf(request, body) : undefined;
     if (body instanceof StatusResult) {
       // An `@Async` route's interceptor turned `accepted()` into its job: this one has none.
       if (body.status === 202) throw acceptedOutsideAsync();

@@ -341,7 +341,7 @@ describe.each(ADAPTERS)('Nest on %s', (name, makeAdapter) => {
     }
   });
 
-  // lib/platform/framework-internals.ts (bindInnermost): @Created's interceptor, moved last in the
+  // lib/platform/framework-internals.ts (bindInnermostNow): @Created's interceptor, put last in the
   // method's INTERCEPTORS_METADATA list, sees the handler's own result before any other one.
   it("a method's interceptors run first to last: the last one in the list sees the result first", async () => {
     const seen: string[] = [];
@@ -368,6 +368,37 @@ describe.each(ADAPTERS)('Nest on %s', (name, makeAdapter) => {
       const res = await request(app.getHttpServer()).get('/order').expect(200);
       expect(res.text).toBe('outer(inner(x))');
       expect(seen).toEqual(['inner:x', 'outer:inner(x)']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  // lib/responses/created-route.ts (captureWhereReshaped): an interceptor instance put on a route
+  // method from a module's configure(), after Nest read the controllers' enhancers, still runs.
+  it('an interceptor instance bound in configure(), before routes are registered, runs', async () => {
+    const late: NestInterceptor = {
+      intercept: (_context, next) => next.handle().pipe(map((value: string) => `late(${value})`)),
+    };
+    @Controller('late')
+    class LateController {
+      @Get()
+      read(): string {
+        return 'x';
+      }
+    }
+    const app = await appOf([LateController], makeAdapter(), [], (nestApp) => {
+      // Nest calls each module's configure() at init, as it calls StatusModule's.
+      const modules = nestApp.get(ModulesContainer);
+      for (const moduleRef of modules.values()) {
+        const instance = moduleRef.instance as { configure?: unknown } | undefined;
+        if (instance?.constructor?.name !== 'PinModule') continue;
+        (instance as { configure: () => void }).configure = () =>
+          Reflect.defineMetadata(INTERCEPTORS_METADATA, [late], LateController.prototype.read);
+      }
+    });
+    try {
+      const res = await request(app.getHttpServer()).get('/late').expect(200);
+      expect(res.text).toBe('late(x)');
     } finally {
       await app.close();
     }
