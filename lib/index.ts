@@ -9,9 +9,9 @@
  * default, one class per concern; `@InjectStatusOptions()` gives them resolved and frozen.
  */
 export { StatusModule } from './status.module';
-export { StatusModuleOptions } from './options/status-options';
 export { InjectStatusOptions } from './options/options.token';
 export type {
+  StatusModuleOptions,
   AuthChallengeOptions,
   ConditionalOptions,
   ErrorMapping,
