@@ -61,22 +61,46 @@ export class ConditionalEngine {
   replyStep(adapter: AbstractHttpAdapter): ReplyStep {
     // Fastify lower-cases every header name it is given: given in lower case, nothing is allocated.
     const etagHeader = adapter.getType() === 'fastify' ? 'etag' : 'ETag';
-    return (reply) => this.decide(reply, adapter, etagHeader);
+    const algorithm = this.hash;
+    return (reply) => {
+      if (reply.status !== 200 || reply.body === undefined) return;
+      const method = reply.method;
+      if (method !== 'GET' && method !== 'HEAD') return;
+      const route = ROUTE_VALIDATORS.get(reply.request);
+      if (route === undefined) this.tagBody(reply, adapter, etagHeader, algorithm);
+      else this.decide(reply, adapter, etagHeader, route);
+    };
   }
 
-  private decide(reply: OutgoingReply, adapter: AbstractHttpAdapter, etagHeader: string): void {
-    if (reply.status !== 200 || reply.body === undefined) return;
-    const method = reply.method;
-    if (method !== 'GET' && method !== 'HEAD') return;
-    const { request, response } = reply;
-    const route = ROUTE_VALIDATORS.get(request);
-    let etag = route?.etag;
-    const lastModified = route?.lastModified;
-    if (etag === undefined && (route === undefined || route.hash)) {
-      // A tag the app set itself is the app's to evaluate.
-      if (route === undefined && adapter.getHeader(response, etagHeader) !== undefined) {
-        return;
-      }
+  /**
+   * A route without validators (most of them), tagged by its body's hash: the tag is formatted
+   * once, and no validators are built unless the request carries a precondition to weigh.
+   */
+  private tagBody(
+    reply: OutgoingReply,
+    adapter: AbstractHttpAdapter,
+    etagHeader: string,
+    algorithm: EtagHash,
+  ): void {
+    // A tag the app set itself is the app's to evaluate.
+    if (adapter.getHeader(reply.response, etagHeader) !== undefined) return;
+    const hashed = hashBody(reply.body, algorithm, reply.bytesAllowed);
+    if (hashed === undefined) return;
+    if (hashed.json !== undefined) reply.payload = hashed;
+    // A hash gives a strong tag: `"opaque"`, without formatEntityTag's checks.
+    this.answer(reply, adapter, etagHeader, hashed.tag, '"' + hashed.tag.opaque + '"', undefined);
+  }
+
+  /** A decorated route: the interceptor's version and date, else (unless `@ETag(false)`) the hash. */
+  private decide(
+    reply: OutgoingReply,
+    adapter: AbstractHttpAdapter,
+    etagHeader: string,
+    route: RouteValidators,
+  ): void {
+    let etag = route.etag;
+    const lastModified = route.lastModified;
+    if (etag === undefined && route.hash) {
       const hashed = hashBody(reply.body, this.hash, reply.bytesAllowed);
       if (hashed !== undefined) {
         etag = hashed.tag;
@@ -85,20 +109,33 @@ export class ConditionalEngine {
     }
     if (etag === undefined && lastModified === undefined) return;
     const formatted = etag === undefined ? undefined : formatEntityTag(etag);
+    this.answer(reply, adapter, etagHeader, etag, formatted, lastModified);
+  }
+
+  /** 304 or 412 as the request's preconditions say; on a 200 or 304, the validators' headers. */
+  private answer(
+    reply: OutgoingReply,
+    adapter: AbstractHttpAdapter,
+    etagHeader: string,
+    etag: EntityTag | undefined,
+    formatted: string | undefined,
+    lastModified: number | undefined,
+  ): void {
+    const { request, response } = reply;
     const headers = request.headers;
     const ifNoneMatch = headers['if-none-match'];
     // Only If-Match could stand before If-None-Match (RFC 9110 13.2.2): without it, a cache
     // sending back the very tag gets its 304 without any parsing.
     const fresh =
       ifNoneMatch !== undefined && ifNoneMatch === formatted && headers['if-match'] === undefined;
-    if (!fresh) {
+    if (fresh) {
+      reply.status = 304;
+    } else if (hasPrecondition(headers)) {
       const validators: CurrentValidators = { exists: true, etag, lastModified };
-      const outcome = this.evaluate(headers, method, validators);
+      const outcome = evaluatePreconditions(headers, reply.method, validators);
       // A 412 carries no validators: they describe a representation it does not send.
       if (outcome.kind === 'failed') throw this.failure(412, validators, outcome.condition);
       if (outcome.kind === 'not-modified') reply.status = 304;
-    } else {
-      reply.status = 304;
     }
     // A 304 carries the validators a 200 would have (RFC 9110 15.4.5).
     if (formatted !== undefined) adapter.setHeader(response, etagHeader, formatted);
@@ -109,15 +146,7 @@ export class ConditionalEngine {
 
   /** RFC 9110 13.2.2's order over the request's preconditions; no header at all: proceed. */
   evaluate(headers: any, method: string, validators: CurrentValidators): PreconditionOutcome {
-    if (
-      headers['if-none-match'] === undefined &&
-      headers['if-match'] === undefined &&
-      headers['if-modified-since'] === undefined &&
-      headers['if-unmodified-since'] === undefined
-    ) {
-      return PROCEED;
-    }
-    return evaluatePreconditions(headers, method, validators);
+    return hasPrecondition(headers) ? evaluatePreconditions(headers, method, validators) : PROCEED;
   }
 
   /** Sets `ETag` and `Last-Modified` from validators (a write's new version). */
@@ -147,4 +176,14 @@ export class ConditionalEngine {
       ? new VersionMismatchError(currentVersion, message)
       : new PreconditionFailedError(message, { currentVersion });
   }
+}
+
+/** Whether the request carries any of the four preconditions (most carry none). */
+function hasPrecondition(headers: any): boolean {
+  return (
+    headers['if-none-match'] !== undefined ||
+    headers['if-match'] !== undefined ||
+    headers['if-modified-since'] !== undefined ||
+    headers['if-unmodified-since'] !== undefined
+  );
 }

@@ -22,9 +22,18 @@ import { RouterResponseController } from '@nestjs/core/router/router-response-co
  * Reads the prototype chain for the class that defines `reply`.
  */
 export function isNestsOwnReply(adapter: AbstractHttpAdapter, className: string): boolean {
+  return isNestsOwn(adapter, 'reply', className);
+}
+
+/** Whether the adapter's `method` is the one `className` (Nest's adapter) defines, as it is. */
+export function isNestsOwn(
+  adapter: AbstractHttpAdapter,
+  method: 'reply' | 'setHeader',
+  className: string,
+): boolean {
   for (let proto = Object.getPrototypeOf(adapter); proto; proto = Object.getPrototypeOf(proto)) {
-    if (Object.hasOwn(proto, 'reply')) {
-      return proto.constructor?.name === className && proto.reply === adapter.reply;
+    if (Object.hasOwn(proto, method)) {
+      return proto.constructor?.name === className && proto[method] === adapter[method];
     }
   }
   return false;

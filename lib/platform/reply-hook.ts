@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { isPlainData, isStreamLike } from './body-kinds';
-import { isNestsOwnReply, nestSendsWebResponses } from './framework-internals';
+import { isNestsOwn, isNestsOwnReply, nestSendsWebResponses } from './framework-internals';
 import { assignRequestId, defaultRequestId } from './request-id';
 import { release } from './utf8-slab';
 
@@ -82,11 +82,17 @@ export function installReplyHook(
   // wrapped `reply` is always called, with the text.
   const direct = isNestsOwnReply(adapter, express ? 'ExpressAdapter' : 'FastifyAdapter');
   const send = direct ? (express ? sendExpress : sendFastify) : sendThrough(adapter, original);
+  // Nest's own `setHeader` is the framework's (Express's `res.set` adds nothing for a string):
+  // the id goes straight on the response, one call and one check fewer per request.
+  const idDirect = isNestsOwn(adapter, 'setHeader', express ? 'ExpressAdapter' : 'FastifyAdapter');
 
   adapter.reply = (response: any, body?: unknown, statusCode?: number) => {
     const request = express ? response.req : response.request;
     if (request === undefined) return original(response, body, statusCode);
-    adapter.setHeader(response, idHeader, assignRequestId(request, idKey, generate));
+    const id = assignRequestId(request, idKey, generate);
+    if (!idDirect) adapter.setHeader(response, idHeader, id);
+    else if (express) response.setHeader(idHeader, id);
+    else response.header(idHeader, id);
     if (!webResponses && isWebResponse(body))
       return sendWebResponse(adapter, original, response, body);
     // Nest set the route's status (`@HttpCode` or the method's default) before the handler ran.
