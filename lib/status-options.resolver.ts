@@ -5,6 +5,7 @@ import {
   ConditionalOptions,
   ErrorsOptions,
   LimitsOptions,
+  checkedObject,
   MOVED_OPTIONS,
   part,
   RequestIdOptions,
@@ -67,11 +68,9 @@ export function resolveStatusOptions(options: StatusModuleOptions = {}): Resolve
   });
 }
 
+/** A copy of a concern given as an object (the app's own object is never frozen). */
 function objectPart<T extends object>(name: string, value: T): T {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`StatusModule: ${name} takes an object; got ${String(value)}.`);
-  }
-  return { ...value };
+  return { ...checkedObject(name, value) };
 }
 
 /** Freezes the resolved options and each concern's own object (never a user's value inside). */

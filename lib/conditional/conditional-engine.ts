@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AbstractHttpAdapter, HttpAdapterHost } from '@nestjs/core';
 import { STATUS_OPTIONS } from '../options/options.token';
+import { DEFAULT_CONDITIONAL } from '../options/status-options';
 import { PreconditionFailedError } from '../errors/domain-errors';
 import type { OutgoingReply, ReplyStep } from '../platform/reply-hook';
 import { RequestSlot } from '../platform/request-state';
@@ -51,7 +52,7 @@ export class ConditionalEngine {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(STATUS_OPTIONS) settings: ConditionalSettings,
   ) {
-    this.hash = settings.conditional ? settings.conditional.hash : 'crc32';
+    this.hash = (settings.conditional || DEFAULT_CONDITIONAL).hash;
   }
 
   /**

@@ -12,6 +12,7 @@ import { NotFoundError, PreconditionRequiredError } from '../errors/domain-error
 import { StatusResult } from '../platform/status-result';
 import { routeStatusOf } from '../platform/framework-internals';
 import { STATUS_OPTIONS } from '../options/options.token';
+import { DEFAULT_CONDITIONAL } from '../options/status-options';
 import { hashBody } from './body-hash';
 import { ConditionalEngine, ROUTE_VALIDATORS, type RouteValidators } from './conditional-engine';
 import {
@@ -26,12 +27,6 @@ import { type EntityTag, versionTag } from './entity-tags';
 import { toEpochSeconds } from './http-dates';
 import { CurrentValidators, hasWritePrecondition } from './precondition-evaluator';
 import type { EtagHash } from '../options/limits.options';
-
-const DEFAULT_CONDITIONAL = {
-  hash: 'crc32',
-  preconditionFailedStatus: 409,
-  requirePreconditions: false,
-} as const;
 
 /** What the ETag interceptor reads of the module's options. */
 export interface ETagSettings {

@@ -1,3 +1,5 @@
+import { withDefaults } from './with-defaults';
+
 /**
  * ioredis options (`RedisOptions`), typed here by the few members most apps set: ioredis is an
  * optional peer, and an app that does not use it must compile without it. Any other ioredis
@@ -84,8 +86,7 @@ export type ResolvedJobsOptions = Required<Omit<JobsOptions, 'redis'>> & Pick<Jo
 
 /** `{ ...new JobsOptions(), ...options }`, ignoring members set to `undefined`. */
 export function resolveJobsOptions(options: JobsOptions = {}): ResolvedJobsOptions {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const resolved = { ...new JobsOptions(), ...defined } as ResolvedJobsOptions;
+  const resolved = withDefaults(JobsOptions, options) as ResolvedJobsOptions;
   for (const name of [
     'ttlMs',
     'timeoutMs',

@@ -1,3 +1,5 @@
+import { withDefaults } from './with-defaults';
+
 /**
  * `StatusModule.forRoot({ shutdown: { ... } })`: how the HTTP server closes when the app does
  * (`app.close()`, or SIGTERM with `app.enableShutdownHooks()`). Every member is optional; the
@@ -26,8 +28,7 @@ const MAX_DRAIN_MS = 2 ** 31 - 1;
  * makes no sense fails at start-up, saying which.
  */
 export function resolveShutdownOptions(options: ShutdownOptions = {}): ResolvedShutdownOptions {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const resolved = { ...new ShutdownOptions(), ...defined } as ResolvedShutdownOptions;
+  const resolved: ResolvedShutdownOptions = withDefaults(ShutdownOptions, options);
   const { drainMs, retryAfterSeconds } = resolved;
   if (!Number.isInteger(drainMs) || drainMs < 0 || drainMs > MAX_DRAIN_MS) {
     throw new TypeError(

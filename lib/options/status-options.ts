@@ -4,6 +4,7 @@ import type { BodyLimits, EtagHash, PageLimits } from './limits.options';
 import type { JobsOptions, ResolvedJobsOptions } from './jobs.options';
 import type { RateLimitOptions } from './rate-limit.options';
 import type { ResolvedShutdownOptions, ShutdownOptions } from './shutdown.options';
+import { withDefaults } from './with-defaults';
 
 // The options of `StatusModule.forRoot()`, one class per concern. One rule everywhere: an object
 // turns a part on (its members over the defaults below), `false` turns it off, leaving it out
@@ -208,6 +209,11 @@ export const DEFAULT_ERRORS: ResolvedErrorsOptions = Object.freeze(
   withDefaults(ErrorsOptions, {}),
 ) as ResolvedErrorsOptions;
 
+/** The conditional settings of a part switched off: read only where the defaults must stand in. */
+export const DEFAULT_CONDITIONAL: ResolvedConditionalOptions = Object.freeze(
+  withDefaults(ConditionalOptions, {}),
+);
+
 /** The error settings in force: the concern's, or its defaults when `errors: false`. */
 export function errorSettings(options: ResolvedStatusOptions): ResolvedErrorsOptions {
   return options.errors === false ? DEFAULT_ERRORS : options.errors;
@@ -242,12 +248,6 @@ export const MOVED_OPTIONS: Readonly<Record<string, string>> = Object.freeze({
   requirePreconditions: 'conditional.requirePreconditions',
 });
 
-/** `{ ...new Defaults(), ...options }`, ignoring members set to `undefined`. */
-export function withDefaults<T extends object>(Defaults: new () => T, options: T): Required<T> {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  return { ...new Defaults(), ...defined } as Required<T>;
-}
-
 /**
  * An option's value as the one rule reads it: `false` is off, `undefined` is the default, an
  * object is the concern's members over its defaults. Anything else fails at start-up.
@@ -259,11 +259,15 @@ export function part<T extends object>(
   canBeOff: boolean,
 ): Required<T> | false {
   if (value === false && canBeOff) return false;
-  if (value === undefined) return withDefaults(Defaults, {} as T);
+  return withDefaults(Defaults, checkedObject(name, (value ?? {}) as T, canBeOff));
+}
+
+/** A concern's value when it must be an object (or `false`, checked before): else it fails. */
+export function checkedObject<T extends object>(name: string, value: T, canBeOff = false): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(
       `StatusModule: ${name} takes an object${canBeOff ? ' or false' : ''}; got ${String(value)}.`,
     );
   }
-  return withDefaults(Defaults, value);
+  return value;
 }
