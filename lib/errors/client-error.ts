@@ -66,8 +66,39 @@ export function refuseRequestHead(request: IncomingMessage): DomainError | undef
   if (request.httpVersionMajor !== 1) {
     return new HttpVersionNotSupportedError(undefined, {}, { headers: { Connection: 'close' } });
   }
-  const headers = request.headers;
-  if (!hasOneHost(request)) return new MissingHostError();
+  // One pass over the raw lines: `Host` is checked there (Node keeps only the first of several);
+  // `Expect` and `Transfer-Encoding` are read from Node's joined headers only when a line of
+  // their length is there, so a plain request never has its header object built here.
+  const raw = request.rawHeaders;
+  let hosts = 0;
+  let maybeOthers = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const length = raw[i].length;
+    if (length === 4) {
+      if (raw[i].toLowerCase() === 'host' && (++hosts > 1 || !wellFormedHost(raw[i + 1]))) {
+        return new MissingHostError();
+      }
+    } else if (length === 6 || length === 17) {
+      maybeOthers = true;
+    }
+  }
+  // HTTP/1.0 may leave `Host` out (RFC 9112 3.2).
+  if (hosts === 0 && request.httpVersionMinor !== 0) return new MissingHostError();
+  return maybeOthers ? refuseExpectOrCodings(request.headers) : undefined;
+}
+
+/** The last `Host` value found well formed: a server's requests nearly all repeat one. */
+let lastGoodHost: string | undefined;
+
+function wellFormedHost(value: string): boolean {
+  if (value === lastGoodHost) return true;
+  if (!HOST_VALUE.test(value)) return false;
+  lastGoodHost = value;
+  return true;
+}
+
+/** `Expect` other than `100-continue`, or transfer codings that do not end in one `chunked`. */
+function refuseExpectOrCodings(headers: IncomingMessage['headers']): DomainError | undefined {
   const expect = headers.expect;
   if (expect !== undefined && expect.trim().toLowerCase() !== '100-continue') {
     return new ExpectationFailedError();
@@ -85,18 +116,6 @@ export function refuseRequestHead(request: IncomingMessage): DomainError | undef
     if (codings.length > 1) return new TransferCodingNotImplementedError();
   }
   return undefined;
-}
-
-/** One `Host` line, well formed; HTTP/1.0 may leave it out (RFC 9112 3.2). */
-function hasOneHost(request: IncomingMessage): boolean {
-  const raw = request.rawHeaders;
-  let seen = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') {
-      if (++seen > 1 || !HOST_VALUE.test(raw[i + 1])) return false;
-    }
-  }
-  return seen === 1 || (seen === 0 && request.httpVersionMinor === 0);
 }
 
 function describe(

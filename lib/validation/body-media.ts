@@ -67,7 +67,7 @@ export function checkRequestsBeforeParsing(
   const accepted = validation?.mediaTypes.map((type) => type.toLowerCase());
   const refuse = (request: IncomingMessage): DomainError | undefined =>
     (checks.head ? refuseRequestHead(request) : undefined) ??
-    (accepted ? refuseBodyMedia(request.headers, accepted) : undefined);
+    (accepted && mayCarryBody(request) ? refuseBodyMedia(request.headers, accepted) : undefined);
   if (adapter.getType() === 'fastify') {
     if (typeof instance.addHook !== 'function') return;
     instance[CHECKED] = true;
@@ -135,6 +135,21 @@ export function refuseBodyMedia(
     if (charset && charset[1].toLowerCase() !== 'utf-8') return new UnsupportedCharsetError();
   }
   return undefined;
+}
+
+/**
+ * Whether a request has a `Content-Length` or `Transfer-Encoding` line at all, read from its raw
+ * lines: a request without either carries no body, and its header object is not built for it.
+ */
+function mayCarryBody(request: IncomingMessage): boolean {
+  const raw = request.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const length = raw[i].length;
+    if (length !== 14 && length !== 17) continue;
+    const name = raw[i].toLowerCase();
+    if (name === 'content-length' || name === 'transfer-encoding') return true;
+  }
+  return false;
 }
 
 /** Whether a request says it carries a body (a length above zero, or chunks). */

@@ -127,6 +127,36 @@ describe.each(ADAPTERS)('one answer at the edges of HTTP on %s', (_name, makeAda
       expect(JSON.parse(res.text).code).toBe('INVALID_HOST');
     });
 
+    it('answers a malformed Host value with 400, also right after a well-formed one', async () => {
+      const good = await sendRaw(
+        running.url,
+        'GET /items/1 HTTP/1.1\r\nHost: x:1\r\nConnection: close\r\n\r\n',
+      );
+      expect(good.status).toBe(200);
+      for (const host of ['x:1 y', 'x:1/', 'x:1:1', '[::1']) {
+        const res = await sendRaw(
+          running.url,
+          `GET /items/1 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+        );
+        expect([host, res.status]).toEqual([host, 400]);
+        expect(JSON.parse(res.text).code).toBe('INVALID_HOST');
+      }
+      const again = await sendRaw(
+        running.url,
+        'GET /items/1 HTTP/1.1\r\nHost: x:1\r\nConnection: close\r\n\r\n',
+      );
+      expect(again.status).toBe(200);
+    });
+
+    it('answers two Host lines of the same value with 400', async () => {
+      const res = await sendRaw(
+        running.url,
+        'GET /items/1 HTTP/1.1\r\nHost: x\r\nHOST: x\r\nConnection: close\r\n\r\n',
+      );
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.text).code).toBe('INVALID_HOST');
+    });
+
     it('serves an HTTP/1.0 request without Host', async () => {
       const res = await sendRaw(running.url, 'GET /items/1 HTTP/1.0\r\n\r\n');
       expect(res.status).toBe(200);
