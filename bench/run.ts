@@ -16,6 +16,7 @@ import {
   RunInfo,
   verdict,
 } from './harness/report';
+import { placeProcesses } from './harness/cpu-placement';
 import { ServerProcess, startServerProcess } from './harness/server-process';
 import { Adapter, Prepared, Scenario, SCENARIOS, Target, Variant } from './scenarios';
 
@@ -32,6 +33,12 @@ import { Adapter, Prepared, Scenario, SCENARIOS, Target, Variant } from './scena
 interface Config {
   duration: number;
   rounds: number;
+  /** Server processes per variant; round r runs on process r (modulo this). */
+  processes: number;
+  /** Pin autocannon and the servers to separate CPUs (where `taskset` is). */
+  pin: boolean;
+  /** The CPUs the servers are started on, once placed. */
+  serverCpus?: string;
   warmup: number;
   connections: number;
   adapters: Adapter[];
@@ -54,6 +61,8 @@ function config(): Config {
       adapters: { type: 'string', default: 'express,fastify' },
       scenarios: { type: 'string' },
       'table-only': { type: 'boolean', default: false },
+      processes: { type: 'string' },
+      'no-pin': { type: 'boolean', default: false },
       out: { type: 'string' },
       chart: { type: 'string' },
     },
@@ -74,6 +83,8 @@ function config(): Config {
     duration: Number(values.duration ?? (quick ? 1 : 2)),
     // Five short rounds rather than three long ones: the median of five shrugs off one noisy round.
     rounds: Number(values.rounds ?? (quick ? 1 : 5)),
+    processes: Math.max(1, Number(values.processes ?? values.rounds ?? (quick ? 1 : 5))),
+    pin: !values['no-pin'],
     warmup: Number(values.warmup ?? (quick ? 0.5 : 1)),
     connections: Number(values.connections),
     adapters,
@@ -88,19 +99,40 @@ function config(): Config {
 
 const log = (message: string) => process.stderr.write(message + '\n');
 
-type Servers = Record<Variant, ServerProcess>;
+/** Each variant's server processes: round r of a scenario runs on process r of each. */
+type Servers = Record<Variant, ServerProcess[]>;
 
-/** Bare and ours for one adapter and profile, started together so their rounds can alternate. */
-async function startServers(adapter: Adapter, profile: Profile): Promise<Servers> {
-  const start = (variant: Variant) =>
-    startServerProcess(join(__dirname, 'server.js'), [
-      ...['--adapter', adapter, '--variant', variant, '--profile', profile],
-    ]);
-  return { bare: await start('bare'), ours: await start('ours') };
+/**
+ * Starts one server of `variant` (`bare`, `ours` or `floor`) on the servers' CPUs. Identical
+ * processes differ by themselves: two bare Fastify servers, measured in the same alternating
+ * rounds, kept 0.84x of each other's CPU per request for a whole run (memory placement, which
+ * lasts as long as the process). So no variant rests on one process: see `startServers`.
+ */
+function startServer(
+  adapter: Adapter,
+  variant: Variant | 'floor',
+  profile: Profile,
+  cfg: Config,
+): Promise<ServerProcess> {
+  return startServerProcess(
+    join(__dirname, 'server.js'),
+    ['--adapter', adapter, '--variant', variant, '--profile', profile],
+    { cpus: cfg.serverCpus },
+  );
+}
+
+/** `cfg.processes` servers of bare and of ours for one adapter and profile, started in turn. */
+async function startServers(adapter: Adapter, profile: Profile, cfg: Config): Promise<Servers> {
+  const servers: Servers = { bare: [], ours: [] };
+  for (let i = 0; i < cfg.processes; i++) {
+    servers.bare.push(await startServer(adapter, 'bare', profile, cfg));
+    servers.ours.push(await startServer(adapter, 'ours', profile, cfg));
+  }
+  return servers;
 }
 
 async function stopServers(servers: Servers): Promise<void> {
-  await Promise.all([servers.bare.stop(), servers.ours.stop()]);
+  await Promise.all([...servers.bare, ...servers.ours].map((server) => server.stop()));
 }
 
 /** Prepares a variant and checks, with one request, that it answers the status expected. */
@@ -119,52 +151,56 @@ async function measureScenario(
   servers: Servers,
   cfg: Config,
 ): Promise<Row> {
-  const features = servers.ours.features;
+  const features = servers.ours[0].features;
   const row: Row = {
     adapter,
     scenario,
     state: 'measured',
     budget: scenario.budget(adapter, features),
+    judgedBy: scenario.judgedBy?.(adapter) ?? 'rps',
     ratios: [],
     cpuRatios: [],
   };
   if (scenario.requires && !features.has(scenario.requires)) {
     return { ...row, state: 'pending', reason: `needs ${FEATURE_NAMES[scenario.requires]}` };
   }
-  const targets = (['bare', 'ours'] as const).map((variant) => ({
-    url: servers[variant].url,
-    adapter,
-    variant,
-    features: servers[variant].features,
-  }));
+  // Every process is prepared (and checked) for the scenario; each is warmed just before its round.
+  const prepared: Partial<Record<Variant, Prepared[]>> = {};
   const measured: Partial<Record<Variant, Measured>> = {};
   try {
-    for (const target of targets) {
-      const prepared = await prepare(scenario, target);
-      measured[target.variant] = { prepared, rps: [], p99: [], cpu: [], unexpected: {} };
-      if (cfg.warmup > 0) {
-        await drive(target.url, prepared.request, {
-          duration: cfg.warmup,
-          connections: cfg.connections,
-        });
+    for (const variant of ['bare', 'ours'] as const) {
+      const list: Prepared[] = [];
+      for (const server of servers[variant]) {
+        const target = { url: server.url, adapter, variant, features: server.features };
+        list.push(await prepare(scenario, target));
       }
+      prepared[variant] = list;
+      measured[variant] = { prepared: list[0], rps: [], p99: [], cpu: [], unexpected: {} };
     }
   } catch (error) {
     return { ...row, state: 'error', reason: (error as Error).message };
   }
+  const warmed = new Set<ServerProcess>();
   for (let round = 0; round < cfg.rounds; round++) {
     const order: Variant[] = round % 2 === 0 ? ['bare', 'ours'] : ['ours', 'bare'];
+    const index = round % cfg.processes;
     const rps: Partial<Record<Variant, number>> = {};
     const cpu: Partial<Record<Variant, number>> = {};
     for (const variant of order) {
+      const server = servers[variant][index];
+      const request = prepared[variant]![index].request;
+      if (cfg.warmup > 0 && !warmed.has(server)) {
+        warmed.add(server);
+        await drive(server.url, request, { duration: cfg.warmup, connections: cfg.connections });
+      }
       const m = measured[variant]!;
-      const cpuBefore = await servers[variant].cpu();
-      const result = await drive(servers[variant].url, m.prepared.request, {
+      const cpuBefore = await server.cpu();
+      const result = await drive(server.url, request, {
         duration: cfg.duration,
         connections: cfg.connections,
       });
       const responses = Object.values(result.statuses).reduce((a, b) => a + b, 0);
-      cpu[variant] = ((await servers[variant].cpu()) - cpuBefore) / Math.max(1, responses);
+      cpu[variant] = ((await server.cpu()) - cpuBefore) / Math.max(1, responses);
       m.rps.push(result.rps);
       m.p99.push(result.p99);
       m.cpu.push(cpu[variant]);
@@ -178,7 +214,7 @@ async function measureScenario(
     row.ratios.push(rps.ours! / rps.bare!);
     row.cpuRatios.push(cpu.bare! / cpu.ours!);
     log(
-      `  ${adapter} ${scenario.id} round ${round + 1}/${cfg.rounds}: ` +
+      `  ${adapter} ${scenario.id} round ${round + 1}/${cfg.rounds} (processes ${index + 1}): ` +
         `bare ${Math.round(rps.bare!)} req/s ${cpu.bare!.toFixed(1)} µs CPU/req, ` +
         `ours ${Math.round(rps.ours!)} req/s ${cpu.ours!.toFixed(1)} µs CPU/req`,
     );
@@ -211,10 +247,11 @@ interface Rounds {
 }
 
 /**
- * Two sides in alternating rounds (A/B, B/A, ...), after a warm-up of each, as for bare and ours:
- * for comparisons the scenario table does not make. Every answer must have its side's status.
+ * Two sides in alternating rounds (A/B, B/A, ...), as for bare and ours: for comparisons the
+ * scenario table does not make. Round r runs on side r of each list (modulo its length), each
+ * side warmed before its first round. Every answer must have its side's status.
  */
-async function alternate(label: string, a: Side, b: Side, cfg: Config): Promise<Rounds> {
+async function alternate(label: string, a: Side[], b: Side[], cfg: Config): Promise<Rounds> {
   const run = async ({ server, prepared }: Side, seconds: number) => {
     const before = await server.cpu();
     const result = await drive(server.url, prepared.request, {
@@ -226,19 +263,25 @@ async function alternate(label: string, a: Side, b: Side, cfg: Config): Promise<
     if (wrong > 0) throw new Error(`${label}: ${wrong} answers were not ${prepared.status}`);
     return { rps: result.rps, cpu: ((await server.cpu()) - before) / Math.max(1, responses) };
   };
-  if (cfg.warmup > 0) {
-    await run(a, cfg.warmup);
-    await run(b, cfg.warmup);
-  }
+  const warmed = new Set<Side>();
+  const measure = async (side: Side) => {
+    if (cfg.warmup > 0 && !warmed.has(side)) {
+      warmed.add(side);
+      await run(side, cfg.warmup);
+    }
+    return run(side, cfg.duration);
+  };
   const rounds: Rounds = { a: [], b: [], aCpu: [], bCpu: [], ratios: [] };
   for (let round = 0; round < cfg.rounds; round++) {
-    const first = round % 2 === 0 ? a : b;
+    const sa = a[round % a.length];
+    const sb = b[round % b.length];
+    const first = round % 2 === 0 ? sa : sb;
+    const second = first === sa ? sb : sa;
     const got = new Map<Side, { rps: number; cpu: number }>();
-    got.set(first, await run(first, cfg.duration));
-    const second = first === a ? b : a;
-    got.set(second, await run(second, cfg.duration));
-    const ra = got.get(a)!;
-    const rb = got.get(b)!;
+    got.set(first, await measure(first));
+    got.set(second, await measure(second));
+    const ra = got.get(sa)!;
+    const rb = got.get(sb)!;
     rounds.a.push(ra.rps);
     rounds.b.push(rb.rps);
     rounds.aCpu.push(ra.cpu);
@@ -266,11 +309,19 @@ async function measureNotModified(
 ): Promise<NotModifiedPair | undefined> {
   const ids = cfg.scenarios.map((s) => s.id);
   if (!ids.includes('get-small') || !ids.includes('get-304')) return undefined;
-  const ours = servers.ours;
-  if (!ours.features.has('etag')) return undefined;
-  const target: Target = { url: ours.url, adapter, variant: 'ours', features: ours.features };
-  const ok = { server: ours, prepared: await prepare(scenario('get-small'), target) };
-  const nm = { server: ours, prepared: await prepare(scenario('get-304'), target) };
+  if (!servers.ours[0].features.has('etag')) return undefined;
+  const ok: Side[] = [];
+  const nm: Side[] = [];
+  for (const server of servers.ours) {
+    const target: Target = {
+      url: server.url,
+      adapter,
+      variant: 'ours',
+      features: server.features,
+    };
+    ok.push({ server, prepared: await prepare(scenario('get-small'), target) });
+    nm.push({ server, prepared: await prepare(scenario('get-304'), target) });
+  }
   const rounds = await alternate(`${adapter} ours 200 vs 304`, ok, nm, cfg);
   return {
     adapter,
@@ -292,24 +343,31 @@ async function measureFloor(
   cfg: Config,
 ): Promise<FloorPair | undefined> {
   if (adapter !== 'fastify' || !cfg.scenarios.some((s) => s.id === 'get-small')) return undefined;
-  const floor = await startServerProcess(join(__dirname, 'server.js'), [
-    ...['--adapter', adapter, '--variant', 'floor'],
-  ]);
+  const floors: ServerProcess[] = [];
+  const bares: ServerProcess[] = [];
   try {
-    const target = (server: ServerProcess): Target => ({
-      url: server.url,
-      adapter,
-      variant: 'bare',
-      features: server.features,
+    for (let i = 0; i < cfg.processes; i++) {
+      floors.push(await startServer(adapter, 'floor', 'plain', cfg));
+    }
+    const side = async (server: ServerProcess): Promise<Side> => ({
+      server,
+      prepared: await prepare(scenario('get-small'), {
+        url: server.url,
+        adapter,
+        variant: 'bare',
+        features: server.features,
+      }),
     });
-    const bare = {
-      server: servers.bare,
-      prepared: await prepare(scenario('get-small'), target(servers.bare)),
-    };
-    const headers = {
-      server: floor,
-      prepared: await prepare(scenario('get-small'), target(floor)),
-    };
+    // Bare processes of their own too: the table's have served every scenario by now, and a
+    // process that served only this GET runs it faster (measured: the floor came out 1.10x of the
+    // table's bare processes, and 0.89x-0.94x of bare processes as fresh as its own).
+    for (let i = 0; i < cfg.processes; i++) {
+      bares.push(await startServer(adapter, 'bare', 'plain', cfg));
+    }
+    const bare: Side[] = [];
+    for (const server of bares) bare.push(await side(server));
+    const headers: Side[] = [];
+    for (const server of floors) headers.push(await side(server));
     const rounds = await alternate(`${adapter} bare vs floor`, bare, headers, cfg);
     return {
       adapter,
@@ -320,14 +378,19 @@ async function measureFloor(
       ratios: rounds.ratios,
     };
   } finally {
-    await floor.stop();
+    await Promise.all([...floors, ...bares].map((server) => server.stop()));
   }
 }
 
 async function main(): Promise<void> {
   const cfg = config();
+  // Read before pinning: once pinned, this process sees only its own CPU.
+  const cpuCount = availableParallelism();
+  const placement = placeProcesses(cfg.pin);
+  cfg.serverCpus = placement.servers;
   const started = Date.now();
-  const perScenario = 2 * (cfg.warmup + cfg.rounds * cfg.duration);
+  const warmups = Math.min(cfg.rounds, cfg.processes);
+  const perScenario = 2 * (warmups * cfg.warmup + cfg.rounds * cfg.duration);
   // One more pair of the kind per adapter (ours 304 against ours 200), and on Fastify one more
   // (bare against the floor).
   const floors =
@@ -336,7 +399,8 @@ async function main(): Promise<void> {
   const estimate = (cfg.adapters.length * cfg.scenarios.length + pairCount) * perScenario;
   log(
     `bench: ${cfg.scenarios.length} scenarios × ${cfg.adapters.length} adapters × 2 variants, ` +
-      `${cfg.rounds} rounds of ${cfg.duration} s: about ${Math.ceil(estimate / 60)} min`,
+      `${cfg.rounds} rounds of ${cfg.duration} s on ${cfg.processes} processes per variant: ` +
+      `about ${Math.ceil(estimate / 60)} min. ${placement.describe}`,
   );
   const rows: Row[] = [];
   const pairs: NotModifiedPair[] = [];
@@ -347,7 +411,7 @@ async function main(): Promise<void> {
     try {
       for (const scenario of cfg.scenarios) {
         const profile = scenario.profile ?? 'plain';
-        if (!running.has(profile)) running.set(profile, await startServers(adapter, profile));
+        if (!running.has(profile)) running.set(profile, await startServers(adapter, profile, cfg));
         rows.push(await measureScenario(scenario, adapter, running.get(profile)!, cfg));
       }
       const plain = cfg.tableOnly ? undefined : running.get('plain');
@@ -368,13 +432,15 @@ async function main(): Promise<void> {
   const info: RunInfo = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     node: process.version,
-    cpus: availableParallelism(),
+    cpus: cpuCount,
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
     platform: `${process.platform} ${process.arch}`,
     connections: cfg.connections,
     rounds: cfg.rounds,
     duration: cfg.duration,
     warmup: cfg.warmup,
+    processes: cfg.processes,
+    placement: placement.describe,
     elapsedSeconds: (Date.now() - started) / 1000,
   };
   const markdown = renderResults(rows, pairs, floorPairs, info);

@@ -22,7 +22,7 @@ export interface ChartData {
   run: string;
 }
 
-const num = (text: string) => Number(text.replace(/[*×≥\s,]/g, ''));
+const num = (text: string) => Number(text.replace(/[*×≥\s,]|CPU/g, ''));
 
 /** The first table of RESULTS.md (the one with "ratio ours/bare") and its "Run ..." line. */
 export function parseResults(markdown: string): ChartData {
@@ -43,17 +43,23 @@ export function parseResults(markdown: string): ChartData {
     'budget',
     'verdict',
   ].map(col);
+  const cpuRatio = columns.indexOf('CPU ratio bare/ours');
   const rows: ChartRow[] = [];
   for (const line of lines.slice(head + 2)) {
     if (!line.startsWith('|')) break;
     const cells = line.split('|').map((cell) => cell.trim());
     // A pending or failed row has no ratio: nothing to draw.
     if (!Number.isFinite(num(cells[ratio])) || cells[ratio] === '') continue;
-    const range = cells[spread].split('–').map(num);
+    // A budget held in CPU (`≥ 0.97× CPU`) is drawn with the CPU ratio and its spread.
+    const byCpu = cells[budget].includes('CPU') && cpuRatio >= 0;
+    const cpuSpread = /CPU ([\d.]+)–([\d.]+)/.exec(cells[spread]);
+    const range = byCpu
+      ? (cpuSpread?.slice(1).map(Number) ?? [])
+      : cells[spread].split(' ')[0].split('–').map(num);
     rows.push({
       adapter: cells[adapter],
-      scenario: cells[scenario],
-      ratio: num(cells[ratio]),
+      scenario: byCpu ? `${cells[scenario]} (CPU)` : cells[scenario],
+      ratio: num(cells[byCpu ? cpuRatio : ratio]),
       spread: range.length === 2 && range.every(Number.isFinite) ? [range[0], range[1]] : undefined,
       budget: num(cells[budget]),
       verdict: cells[verdict],

@@ -22,11 +22,22 @@ export interface ServerProcess {
 export async function startServerProcess(
   script: string,
   args: string[],
-  options: { execArgv?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: {
+    execArgv?: string[];
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    /** Linux CPU list (`taskset -c`) the server runs on, from its first instruction. */
+    cpus?: string;
+  } = {},
 ): Promise<ServerProcess> {
+  const execArgv = options.execArgv ?? [];
+  // Started through `taskset`, every thread of the child is on `cpus` from the start.
+  const placed = options.cpus
+    ? { execPath: 'taskset', execArgv: ['-c', options.cpus, process.execPath, ...execArgv] }
+    : { execArgv };
   const child = fork(script, args, {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    execArgv: options.execArgv ?? [],
+    ...placed,
     env: { ...process.env, ...options.env },
   });
   const ready = await waitFor<ReadyMessage>(
