@@ -1,6 +1,6 @@
 /**
- * The bench's table as a picture: ours/bare req/s per scenario and adapter, with each round's
- * spread and the 0.97 line, as a small self-contained SVG (no dependency, renders on the forges
+ * The bench's table as a picture: ours/bare req/s per scenario and adapter (a row whose budget is
+ * held in CPU per request, by its CPU ratio), with each round's spread and the 0.97 line, as a small self-contained SVG (no dependency, renders on the forges
  * and on npm). It is drawn from the Markdown the bench writes (bench/RESULTS.md), so the chart
  * and the table cannot tell two stories.
  */
