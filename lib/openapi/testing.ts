@@ -116,16 +116,25 @@ export class ContractRecorder {
     // `/api/users/` is not `/api/users`: only an operation's own path is its answer.
     const documented = this.documentedResponse(exchange, document);
     if (documented === NO_OPERATION) return undefined;
-    const response = validator.makeResponse({
-      status: exchange.status,
-      headers: exchange.headers,
-      body,
-      text: exchange.text,
-      req: { method: exchange.method, path: exchange.path },
-    });
+    const codes = validator.ErrorCode;
+    const validate = (path: string) =>
+      spec.validateResponse(
+        validator.makeResponse({
+          status: exchange.status,
+          headers: exchange.headers,
+          body,
+          text: exchange.text,
+          req: { method: exchange.method, path },
+        }),
+      );
     let error;
     try {
-      error = spec.validateResponse(response);
+      error = validate(exchange.path);
+      // The validator matched another operation than the router did (to it, `/api/users/,` is
+      // the list's path, not `{id}`): ask again on the router's operation, each parameter a word.
+      if (error?.code === codes.StatusNotFound && documented !== undefined) {
+        error = validate(plainPath(this.operationOf(exchange, document)!.template));
+      }
     } catch (thrown) {
       // A path that is no valid percent-encoding (the app answers it 400 before any route): the
       // validator cannot match it to an operation, so it is no operation's answer.
@@ -133,7 +142,6 @@ export class ContractRecorder {
       throw thrown;
     }
     if (error) {
-      const codes = validator.ErrorCode;
       // Not an operation's answer: an unknown path or server, or a method the path does not have.
       if (
         [
@@ -165,6 +173,15 @@ export class ContractRecorder {
 
   /** The documented response of an exchange's operation and status (validator found one). */
   private documentedResponse(exchange: Exchange, document: any): any {
+    const found = this.operationOf(exchange, document);
+    return found ? found.operation.responses?.[String(exchange.status)] : NO_OPERATION;
+  }
+
+  /** The operation the router gave an exchange: its method, on the template its path matches. */
+  private operationOf(
+    exchange: Exchange,
+    document: any,
+  ): { template: string; operation: any } | undefined {
     const pathname = exchange.path.split('?')[0];
     for (const [template, item] of Object.entries(document.paths ?? {}) as [string, any][]) {
       const pattern = new RegExp(
@@ -173,10 +190,9 @@ export class ContractRecorder {
           '$',
       );
       const operation = item[exchange.method.toLowerCase()];
-      if (operation && pattern.test(pathname))
-        return operation.responses?.[String(exchange.status)];
+      if (operation && pattern.test(pathname)) return { template, operation };
     }
-    return NO_OPERATION;
+    return undefined;
   }
 
   private record(request: IncomingMessage, response: ServerResponse): void {
@@ -228,4 +244,9 @@ export class ContractRecorder {
       });
     });
   }
+}
+
+/** A template's path with every parameter a plain word (`/users/{id}` → `/users/x`). */
+function plainPath(template: string): string {
+  return template.replace(/\{[^}]+\}/g, 'x');
 }

@@ -191,4 +191,22 @@ describe('the contract check', () => {
       'GET /api/users/999 → 404: required header X-Trace missing',
     ]);
   });
+
+  it('judges a path by the operation the router gave it, where the validator would pick another', async () => {
+    // The router gives `/api/users/,` to `GET /api/users/{id}` (a user named ","), while the
+    // validator alone takes it for another path: found by the fuzz tests.
+    const sample = await startSample('fastify');
+    const contract = ContractRecorder.attach(sample.app);
+    const http = request(sample.url);
+    await http.get('/api/users/,').expect(404);
+    await http.get('/api/users/,?page=-1').expect(404);
+    const doc = JSON.parse((await http.get('/openapi.json')).text);
+    await sample.close();
+    expect(contract.problems(doc)).toEqual([]);
+    delete doc.paths['/api/users/{id}'].get.responses['404'];
+    expect(contract.problems(doc)).toEqual([
+      'GET /api/users/, → 404: status not documented for this operation',
+      'GET /api/users/,?page=-1 → 404: status not documented for this operation',
+    ]);
+  });
 });
